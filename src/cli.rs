@@ -1,0 +1,143 @@
+//! Command-line definitions (clap). Nothing outside this module sees clap types: `lib.rs` turns
+//! them into layers and options once.
+
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Args, Parser, Subcommand};
+
+use crate::spec::fields::FIELDS;
+use crate::spec::RawValue;
+
+const NEW_EXAMPLES: &str = "\
+Examples:
+  berth new sales-etl --preset postgres-etl -y
+      Batch ETL with PostgreSQL, written to ./sales-etl without questions.
+  berth new . --preset distroless-batch -y --dry-run
+      Show the plan and diffs for the current directory; write nothing.
+  berth new svc --preset api-service -y --port 8080 --app-memory 512m --ci gitlab
+      A preset with some answers overridden by flags.
+  berth new . --answers berth.yml --force
+      Regenerate from an answers file, replacing files that changed.
+  berth new . --preset ./org-preset.yaml -y --set scan_severity=critical
+      An organisation's own preset (it may `extends:` a built-in one).
+
+Answers are layered: built-in defaults < --preset < --answers (or DIR/berth.yml) < flags and --set.
+Exit status: 0 written, 1 refused (existing files differ; use --force), 2 usage or invalid answers.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "berth",
+    version,
+    about = "Hardened container files for Python data pipelines: generate, audit, verify.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a hardened Dockerfile, compose file, CI pipeline and the files around them.
+    #[command(after_long_help = NEW_EXAMPLES, after_help = "Run `berth new --help` for examples.")]
+    New(NewArgs),
+    /// List the built-in presets: name and description, one per line.
+    Presets,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Directory to write into; created when missing.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// A built-in preset name (see `berth presets`) or a preset file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub preset: Option<String>,
+
+    /// An answers file such as a project's berth.yml (default: DIR/berth.yml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Never prompt: take answers from the preset, answers file and flags only.
+    #[arg(short = 'y', long = "non-interactive")]
+    pub non_interactive: bool,
+
+    /// Set any answer by key, e.g. --set python=3.12 (repeatable; lists are comma-separated).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Replace existing files that differ (starter code and secrets are never replaced).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print what would be created or changed, with diffs; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub answers_flags: FieldFlags,
+}
+
+/// One flag per answer field, generated from the field table.
+#[derive(Debug, Default, Clone)]
+pub struct FieldFlags {
+    pub values: Vec<(&'static str, RawValue)>,
+}
+
+impl clap::FromArgMatches for FieldFlags {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut values = Vec::new();
+        for field in FIELDS {
+            if field.is_list() {
+                if let Some(items) = matches.get_many::<String>(field.key) {
+                    values.push((field.key, RawValue::List(items.cloned().collect())));
+                }
+            } else if let Some(value) = matches.get_one::<String>(field.key) {
+                values.push((field.key, RawValue::One(value.clone())));
+            }
+        }
+        Ok(FieldFlags { values })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for FieldFlags {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.next_help_heading("Answers (each also settable with --set KEY=VALUE or in berth.yml)").args(FIELDS.iter().map(|field| {
+            let arg = Arg::new(field.key).long(field.flag).value_name(field.value_name).help(field.help);
+            if field.is_list() {
+                arg.action(ArgAction::Append).value_delimiter(',').num_args(1..)
+            } else {
+                arg.action(ArgAction::Set)
+            }
+        }))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn field_flags_parse() {
+        let cli = Cli::try_parse_from(["berth", "new", "x", "--python", "3.12", "--build-packages", "gcc,libpq-dev", "--build-packages", "make"]).unwrap();
+        let Command::New(args) = cli.command else { panic!() };
+        assert_eq!(args.answers_flags.values[0], ("python", RawValue::One("3.12".into())));
+        assert_eq!(args.answers_flags.values[1], ("build_packages", RawValue::List(vec!["gcc".into(), "libpq-dev".into(), "make".into()])));
+    }
+}

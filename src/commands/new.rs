@@ -1,0 +1,177 @@
+//! `berth new`: gather answers, resolve them into a spec, render, and write safely.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use crate::cli::NewArgs;
+use crate::spec::{self, Environment, Layer, Packaging, Problem, Resolved, Source};
+use crate::write::{self, Action, WriteError};
+use crate::{presets, render, Outcome};
+
+/// The answer layers from preset, answers file and flags, with every problem found loading them.
+pub struct Gathered {
+    pub layers: Vec<Layer>,
+    /// The answers file that was read, if any.
+    pub answers_file: Option<PathBuf>,
+}
+
+fn flags_layer(args: &NewArgs) -> (Layer, Vec<Problem>) {
+    let mut layer = Layer::new(Source::Flags);
+    let mut problems = Vec::new();
+    for (key, value) in &args.answers_flags.values {
+        layer.values.insert(key, value.clone());
+    }
+    for assignment in &args.set {
+        if let Err(message) = layer.set_assignment(assignment) {
+            problems.push(Problem { source: Source::Flags.to_string(), message });
+        }
+    }
+    (layer, problems)
+}
+
+/// Collects the layers: defaults < preset < answers file < flags.
+pub fn gather(args: &NewArgs) -> Result<Gathered, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut layers = vec![spec::defaults()];
+    if let Some(preset) = &args.preset {
+        match presets::load(preset) {
+            Ok(preset_layers) => layers.extend(preset_layers),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    let answers_file = args.answers.clone().or_else(|| {
+        let existing = args.dir.join("berth.yml");
+        existing.is_file().then_some(existing)
+    });
+    if let Some(path) = &answers_file {
+        match spec::load_answers(path) {
+            Ok(layer) => layers.push(layer),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    let (flags, mut flag_problems) = flags_layer(args);
+    problems.append(&mut flag_problems);
+    layers.push(flags);
+    if problems.is_empty() {
+        Ok(Gathered { layers, answers_file })
+    } else {
+        Err(problems)
+    }
+}
+
+/// What the target directory tells about the answers: its name and existing dependencies.
+pub fn environment(dir: &Path) -> Environment {
+    let named = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let dir_name = named.file_name().map(|n| n.to_string_lossy().into_owned());
+    let dependency_text: String = ["requirements.txt", "pyproject.toml"]
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(dir.join(f)).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Environment { dir_name, dependency_text: (!dependency_text.is_empty()).then_some(dependency_text) }
+}
+
+pub fn report_problems(err: &mut dyn Write, problems: &[Problem]) {
+    let _ = writeln!(err, "error: {} problem(s) with the answers:", problems.len());
+    for p in problems {
+        let _ = writeln!(err, "  - {p}");
+    }
+    let _ = writeln!(err, "Fix them and run again; `berth new --help` lists every answer and its values.");
+}
+
+fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
+    let mut steps = Vec::new();
+    if dir != Path::new(".") {
+        steps.push(format!("cd {}", dir.display()));
+    }
+    match spec.packaging {
+        Packaging::Uv => steps.push("uv lock".into()),
+        Packaging::Poetry => steps.push("poetry lock".into()),
+        Packaging::Requirements => {}
+    }
+    if spec.private_index.is_some() {
+        steps.push("printf 'machine HOST login USER password TOKEN\\n' > secrets/netrc  # index credentials".into());
+    }
+    steps.push("DOCKER_BUILDKIT=1 docker compose -f docker-compose.prod.yml up -d --build".into());
+    steps.push("berth verify".into());
+    format!("Next steps:\n{}", steps.iter().map(|s| format!("  {s}\n")).collect::<String>())
+}
+
+/// Renders and writes (or shows) the project for resolved answers.
+pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    for warning in &resolved.warnings {
+        let _ = writeln!(err, "warning: {warning}");
+    }
+    let files = match render::render(&resolved.spec) {
+        Ok(files) => files,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::Error;
+        }
+    };
+    let plan = match write::plan(&args.dir, &files) {
+        Ok(plan) => plan,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::Error;
+        }
+    };
+    if args.dry_run {
+        let _ = writeln!(out, "Plan for {} (dry run, nothing written):", args.dir.display());
+        let _ = write!(out, "{}", plan.summary());
+        let conflicts = plan.conflicts();
+        if !conflicts.is_empty() && !args.force {
+            let _ = writeln!(out, "{} file(s) differ: a real run refuses them unless --force.", conflicts.len());
+        }
+        let _ = write!(out, "{}", plan.diff());
+        return Outcome::Success;
+    }
+    match plan.apply(args.force) {
+        Ok(()) => {
+            let changed = plan.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).count();
+            let _ = writeln!(out, "Wrote {changed} file(s) to {}:", args.dir.display());
+            let _ = write!(out, "{}", plan.summary());
+            let _ = write!(out, "{}", next_steps(&args.dir, &resolved.spec));
+            Outcome::Success
+        }
+        Err(WriteError::Conflicts(paths)) => {
+            let _ = writeln!(err, "error: {}", WriteError::Conflicts(paths));
+            Outcome::Refused
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            Outcome::Error
+        }
+    }
+}
+
+pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let gathered = match gather(&args) {
+        Ok(g) => g,
+        Err(problems) => {
+            report_problems(err, &problems);
+            return Outcome::Error;
+        }
+    };
+    if !args.non_interactive && args.answers.is_none() {
+        let _ = writeln!(
+            err,
+            "error: berth new needs answers: pass --non-interactive (-y) to use the preset, berth.yml and flags as they are, or --answers FILE{}",
+            if std::io::stdin().is_terminal() { "" } else { " (stdin is not a terminal, so there is no one to ask)" }
+        );
+        return Outcome::Error;
+    }
+    if let Some(path) = &gathered.answers_file {
+        if args.answers.is_none() {
+            let _ = writeln!(err, "note: using answers from {}", path.display());
+        }
+    }
+    let resolved = match spec::resolve(&gathered.layers, &environment(&args.dir)) {
+        Ok(r) => r,
+        Err(problems) => {
+            report_problems(err, &problems);
+            return Outcome::Error;
+        }
+    };
+    generate(&args, &resolved, out, err)
+}

@@ -1,0 +1,43 @@
+//! berth: hardened container files for Python data pipelines.
+//!
+//! `main.rs` parses the command line and maps the outcome of [`run`] to an exit code; everything
+//! else lives in the library so it can be tested without a process.
+
+pub mod cli;
+pub mod commands;
+pub mod presets;
+pub mod render;
+pub mod spec;
+pub mod write;
+pub mod yaml;
+
+use std::io::Write;
+
+/// How a command ended, and so the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the command ran and refused (existing files differ) or found problems.
+    Refused,
+    /// Exit 2: bad usage, invalid answers, or it could not run.
+    Error,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Refused => 1,
+            Outcome::Error => 2,
+        }
+    }
+}
+
+/// Runs a parsed command; results go to `out`, messages and errors to `err`.
+pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    match cli.command {
+        cli::Command::New(args) => commands::new::run(args, out, err),
+        cli::Command::Presets => commands::presets::run(out),
+    }
+}

@@ -1,0 +1,223 @@
+//! Pure rendering: a [`ProjectSpec`] in, the project's files (path -> content) out.
+//!
+//! Nothing here touches the disk; `write` plans and applies the result. Templates are embedded
+//! files under `templates/`, named after the file they produce.
+
+pub mod catalog;
+pub mod context;
+mod filters;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::spec::{answers_of, Ci, Database, Packaging, ProjectSpec, RawValue, Updates, Workload};
+pub use context::ProjectContext;
+
+static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// How the writer treats a generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Owned by berth: regenerated, and a differing existing file is a conflict.
+    Managed,
+    /// A starting point for the user's own code: written only when absent, never overwritten.
+    Starter,
+    /// A random secret: written only when absent, mode 0444 in a 0700 directory, never printed.
+    Secret,
+}
+
+/// One file of the rendered project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub kind: FileKind,
+    /// The text to write; empty for secrets, whose value is made at write time.
+    pub content: String,
+}
+
+/// Every template, with the file it produces and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateId {
+    Dockerfile,
+    Compose,
+    DockerIgnore,
+    GithubWorkflow,
+    GitlabCi,
+    Dependabot,
+    Renovate,
+    SecretsGitignore,
+    EnvExample,
+    Security,
+    BatchStarter,
+    ApiStarter,
+    Requirements,
+    Pyproject,
+    Gitignore,
+}
+
+impl TemplateId {
+    pub const ALL: &'static [TemplateId] = &[
+        TemplateId::Dockerfile,
+        TemplateId::Compose,
+        TemplateId::DockerIgnore,
+        TemplateId::GithubWorkflow,
+        TemplateId::GitlabCi,
+        TemplateId::Dependabot,
+        TemplateId::Renovate,
+        TemplateId::SecretsGitignore,
+        TemplateId::EnvExample,
+        TemplateId::Security,
+        TemplateId::BatchStarter,
+        TemplateId::ApiStarter,
+        TemplateId::Requirements,
+        TemplateId::Pyproject,
+        TemplateId::Gitignore,
+    ];
+
+    /// The template's path under `templates/`.
+    pub fn source(self) -> &'static str {
+        match self {
+            TemplateId::Dockerfile => "Dockerfile.tera",
+            TemplateId::Compose => "docker-compose.prod.yml.tera",
+            TemplateId::DockerIgnore => ".dockerignore.tera",
+            TemplateId::GithubWorkflow => ".github/workflows/container.yml.tera",
+            TemplateId::GitlabCi => ".gitlab-ci.yml.tera",
+            TemplateId::Dependabot => ".github/dependabot.yml.tera",
+            TemplateId::Renovate => "renovate.json.tera",
+            TemplateId::SecretsGitignore => "secrets/.gitignore.tera",
+            TemplateId::EnvExample => ".env.prod.example.tera",
+            TemplateId::Security => "SECURITY.md.tera",
+            TemplateId::BatchStarter => "starter/pipeline.py.tera",
+            TemplateId::ApiStarter => "starter/app.py.tera",
+            TemplateId::Requirements => "starter/requirements.txt.tera",
+            TemplateId::Pyproject => "starter/pyproject.toml.tera",
+            TemplateId::Gitignore => "starter/.gitignore.tera",
+        }
+    }
+
+    /// Where the file goes and how it is written, or `None` when the answers leave it out.
+    fn output(self, spec: &ProjectSpec) -> Option<(String, FileKind)> {
+        use FileKind::*;
+        let managed = |path: &str| Some((path.to_string(), Managed));
+        match self {
+            TemplateId::Dockerfile => managed("Dockerfile"),
+            TemplateId::Compose => managed("docker-compose.prod.yml"),
+            TemplateId::DockerIgnore => managed(".dockerignore"),
+            TemplateId::GithubWorkflow => (spec.ci == Ci::Github).then(|| (".github/workflows/container.yml".into(), Managed)),
+            TemplateId::GitlabCi => (spec.ci == Ci::Gitlab).then(|| (".gitlab-ci.yml".into(), Managed)),
+            TemplateId::Dependabot => (spec.updates == Updates::Dependabot).then(|| (".github/dependabot.yml".into(), Managed)),
+            TemplateId::Renovate => (spec.updates == Updates::Renovate).then(|| ("renovate.json".into(), Managed)),
+            TemplateId::SecretsGitignore => managed("secrets/.gitignore"),
+            TemplateId::EnvExample => managed(".env.prod.example"),
+            TemplateId::Security => managed("SECURITY.md"),
+            TemplateId::BatchStarter => (spec.workload == Workload::Batch).then(|| (spec.entrypoint.starter_path(), Starter)),
+            TemplateId::ApiStarter => (spec.workload == Workload::Api).then(|| (spec.entrypoint.starter_path(), Starter)),
+            TemplateId::Requirements => (spec.packaging == Packaging::Requirements).then(|| ("requirements.txt".into(), Starter)),
+            TemplateId::Pyproject => (spec.packaging != Packaging::Requirements).then(|| ("pyproject.toml".into(), Starter)),
+            TemplateId::Gitignore => Some((".gitignore".into(), Starter)),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {template} failed to render: {message}")]
+    Template { template: &'static str, message: String },
+}
+
+fn tera_message(err: &tera::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}
+
+/// The template engine with every embedded template and berth's filters registered.
+fn engine() -> Result<Tera, RenderError> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![]);
+    for id in TemplateId::ALL {
+        let source = id.source();
+        let text = TEMPLATES
+            .get_file(source)
+            .and_then(|f| f.contents_utf8())
+            .unwrap_or_else(|| panic!("template {source} is embedded"));
+        tera.add_raw_template(source, text)
+            .map_err(|e| RenderError::Template { template: source, message: tera_message(&e) })?;
+    }
+    filters::register(&mut tera);
+    Ok(tera)
+}
+
+/// The `berth.yml` answers file: the resolved answers, so the project can be regenerated.
+fn render_answers(spec: &ProjectSpec) -> String {
+    let mut map = crate::yaml::Mapping::new();
+    for (key, value) in answers_of(spec) {
+        let value = match value {
+            RawValue::One(s) => crate::yaml::Value::String(s),
+            RawValue::List(items) => crate::yaml::Value::Sequence(items.into_iter().map(crate::yaml::Value::String).collect()),
+        };
+        map.insert(crate::yaml::Value::String(key.to_string()), value);
+    }
+    let body = crate::yaml::to_string(&map).expect("a mapping of strings serialises");
+    format!(
+        "# Generated by berth {}: the answers this project was generated from.\n# Edit and run `berth new . -y --force` to regenerate; see `berth new --help` for every key.\n{body}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Renders every file the answers call for. Pure: same spec, same output.
+pub fn render(spec: &ProjectSpec) -> Result<BTreeMap<PathBuf, RenderedFile>, RenderError> {
+    let tera = engine()?;
+    let context = ProjectContext::new(spec);
+    let tera_context = tera::Context::from_serialize(&context).expect("the context serialises");
+    let mut files = BTreeMap::new();
+    for id in TemplateId::ALL {
+        let Some((path, kind)) = id.output(spec) else { continue };
+        let content = tera
+            .render(id.source(), &tera_context)
+            .map_err(|e| RenderError::Template { template: id.source(), message: tera_message(&e) })?;
+        files.insert(PathBuf::from(path), RenderedFile { kind, content });
+    }
+    files.insert(PathBuf::from("berth.yml"), RenderedFile { kind: FileKind::Managed, content: render_answers(spec) });
+    if let Some(db) = &context.db {
+        for secret in &db.secrets {
+            files.insert(PathBuf::from(format!("secrets/{secret}")), RenderedFile { kind: FileKind::Secret, content: String::new() });
+        }
+    }
+    debug_assert!(spec.database == Database::None || files.keys().any(|p| p.starts_with("secrets/db_password")));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_is_embedded_and_parses() {
+        engine().expect("all templates parse");
+    }
+
+    #[test]
+    fn every_embedded_template_has_an_id() {
+        fn walk<'a>(dir: &'a Dir<'a>, out: &mut Vec<String>) {
+            for f in dir.files() {
+                out.push(f.path().to_string_lossy().into_owned());
+            }
+            for d in dir.dirs() {
+                walk(d, out);
+            }
+        }
+        let mut embedded = Vec::new();
+        walk(&TEMPLATES, &mut embedded);
+        for path in embedded {
+            assert!(TemplateId::ALL.iter().any(|id| id.source() == path), "{path} has no TemplateId");
+        }
+    }
+}

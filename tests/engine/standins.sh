@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# Build local stand-ins for the base images that berth's generated files use,
+# tagged with the exact references, so the e2e tests run without a registry:
+#
+#   python:3.13-slim-trixie                    debootstrap trixie + Debian python3.13
+#   gcr.io/distroless/python3-debian13:nonroot trixie python3.13, stripped, no shell
+#   postgres:18-trixie                         Debian postgresql (17 binaries!)
+#   mariadb:11.8                               Debian mariadb-server 11.8
+#
+# Usage: standins.sh [--force] [python|distroless|postgres|mariadb ...]
+#
+# With BERTH_E2E_REGISTRY=1 the real images are pulled instead and nothing is
+# built. Images are rebuilt only when their recipe (this script, lib.sh, the
+# files under standins/, the package list, the host CA bundle) changes;
+# debootstrap root filesystems are cached under $BERTH_STANDINS_CACHE.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
+
+RECIPES=$HERE/standins
+CACHE=${BERTH_STANDINS_CACHE:-/var/cache/berth-standins}
+MIRROR=${BERTH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${BERTH_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+SUITE=trixie
+HOST_CA=/etc/ssl/certs/ca-certificates.crt
+STD_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+PY_PKGS=(python3 python3-venv python3-dev python3-pip ca-certificates)
+DISTROLESS_PKGS=(python3.13-minimal libpython3.13-stdlib ca-certificates tzdata libgomp1)
+DB_PKGS=(ca-certificates)
+
+log() { printf 'standins: %s\n' "$*"; }
+die() { printf 'standins: error: %s\n' "$*" >&2; exit 1; }
+
+FORCE=
+SELECTED=()
+for arg in "$@"; do
+  case $arg in
+    --force) FORCE=1 ;;
+    -h | --help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    python | distroless | postgres | mariadb) SELECTED+=("$arg") ;;
+    *) die "unknown argument: $arg" ;;
+  esac
+done
+((${#SELECTED[@]})) || SELECTED=("${STANDIN_NAMES[@]}")
+
+"$DOCKER" info >/dev/null 2>&1 || die "no engine answers; run tests/engine/engine-up.sh first"
+
+if [[ ${BERTH_E2E_REGISTRY:-} == 1 ]]; then
+  for name in "${SELECTED[@]}"; do
+    t0=$(now)
+    "$DOCKER" pull -q "${STANDIN_REFS[$name]}" >/dev/null
+    printf '  pulled  %-44s %4ss\n' "${STANDIN_REFS[$name]}" "$(($(now) - t0))"
+  done
+  exit 0
+fi
+
+command -v debootstrap >/dev/null || die "debootstrap missing; run tests/engine/engine-up.sh first"
+mkdir -p "$CACHE/rootfs" "$CACHE/debs"
+exec 9>"$CACHE/.lock"
+flock 9
+WORK=$(mktemp -d "$CACHE/work.XXXXXX")
+BUILD_CONTAINER=
+cleanup() {
+  if [[ -n $BUILD_CONTAINER ]]; then
+    "$DOCKER" rm -f "$BUILD_CONTAINER" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+sha() { sha256sum | cut -c1-64; }
+
+# Hash of the recipe of one stand-in: scripts, its recipe files, packages.
+recipe_hash() {
+  local name=$1
+  shift
+  {
+    cat "${BASH_SOURCE[0]}" "$HERE/lib.sh"
+    find "$RECIPES/debian" "$RECIPES/$name" -type f 2>/dev/null | LC_ALL=C sort | xargs -r sha256sum
+    printf '%s\n' "$@"
+  } | sha | cut -c1-16
+}
+
+image_label() {
+  "$DOCKER" image inspect -f "{{index .Config.Labels \"$STANDIN_LABEL\"}}" "$1" 2>/dev/null || true
+}
+
+# Docker's own settings for Debian images (apt cache cleaning etc.), sources.
+debianize() {
+  local root=$1
+  cp -a "$RECIPES/debian/overlay/." "$root/"
+  rm -f "$root/etc/apt/sources.list"
+  cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOS
+Types: deb
+URIs: $MIRROR
+Suites: $SUITE $SUITE-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $SECURITY_MIRROR
+Suites: $SUITE-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+  rm -f "$root/etc/hostname" "$root/etc/resolv.conf" "$root/.dockerenv"
+}
+
+pack() { tar --numeric-owner -C "$1" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -cf - .; }
+
+# Path of the cached tarball of a debianized minbase rootfs with PKGS.
+rootfs_tar() {
+  local key tar dir
+  key=$({
+    printf '%s minbase %s\n' "$SUITE" "$MIRROR"
+    printf '%s\n' "$@" | LC_ALL=C sort
+    find "$RECIPES/debian" -type f | LC_ALL=C sort | xargs sha256sum
+  } | sha | cut -c1-16)
+  tar=$CACHE/rootfs/$SUITE-$key.tar
+  if [[ ! -f $tar ]]; then
+    local t0 pkgs
+    t0=$(now)
+    dir=$WORK/debootstrap-$key
+    pkgs=$(IFS=,; printf '%s' "$*")
+    if ! debootstrap --variant=minbase --include="$pkgs" --cache-dir="$CACHE/debs" \
+      "$SUITE" "$dir" "$MIRROR" >"$WORK/debootstrap-$key.log" 2>&1; then
+      tail -n 30 "$WORK/debootstrap-$key.log" >&2
+      die "debootstrap $SUITE ($pkgs) failed"
+    fi
+    debianize "$dir"
+    pack "$dir" >"$tar.tmp"
+    mv "$tar.tmp" "$tar"
+    rm -rf "$dir"
+    log "debootstrap $SUITE ($pkgs): $(($(now) - t0))s" >&2
+  fi
+  printf '%s\n' "$tar"
+}
+
+extract() { mkdir -p "$2" && tar --numeric-owner -xpf "$1" -C "$2"; }
+
+# Run ROOT/recipe setup.sh as root in a container of the rootfs TAR, export
+# the result into DIR.
+run_setup() {
+  local name=$1 tar=$2 dir=$3 base
+  base=berth-standins/rootfs:$(basename "$tar" .tar)
+  if ! "$DOCKER" image inspect "$base" >/dev/null 2>&1; then
+    "$DOCKER" import -q "$tar" "$base" >/dev/null
+  fi
+  BUILD_CONTAINER=berth-standin-build-$name
+  "$DOCKER" rm -f "$BUILD_CONTAINER" >/dev/null 2>&1 || true
+  if ! "$DOCKER" run --name "$BUILD_CONTAINER" -v "$RECIPES/$name:/recipe:ro" \
+    "$base" /bin/sh /recipe/setup.sh >"$WORK/setup-$name.log" 2>&1; then
+    tail -n 30 "$WORK/setup-$name.log" >&2
+    die "setup of $name failed"
+  fi
+  mkdir -p "$dir"
+  "$DOCKER" export "$BUILD_CONTAINER" | tar --numeric-owner -xpf - -C "$dir"
+  "$DOCKER" rm -f "$BUILD_CONTAINER" >/dev/null
+  BUILD_CONTAINER=
+  rm -rf "$dir"/var/lib/apt/lists/*
+  rm -f "$dir/.dockerenv" "$dir/etc/hostname" "$dir/etc/hosts" "$dir/etc/resolv.conf"
+}
+
+add_host_ca() {
+  # Tests only: lets pip reach PyPI through this machine's TLS setup, also
+  # after a build step regenerates the bundle with update-ca-certificates.
+  [[ -f $HOST_CA ]] || return 0
+  cat "$HOST_CA" >>"$1/etc/ssl/certs/ca-certificates.crt"
+  if [[ -d $1/usr/local/share ]]; then
+    install -D -m 0644 "$HOST_CA" "$1/usr/local/share/ca-certificates/berth-host-bundle.crt"
+  fi
+}
+
+json_array() {
+  local out='' sep='' v
+  for v in "$@"; do
+    [[ $v != *[\"\\]* ]] || die "unsupported character in config value: $v"
+    out+="$sep\"$v\""
+    sep=,
+  done
+  printf '[%s]' "$out"
+}
+
+json_set() { # keys of an object whose values are {}
+  local out='' sep='' v
+  for v in "$@"; do out+="$sep\"$v\":{}"; sep=,; done
+  printf '{%s}' "$out"
+}
+
+# Image config of the next load_image; set by the build_* functions.
+reset_config() {
+  CFG_ENV=("PATH=$STD_PATH") CFG_ENTRYPOINT=() CFG_CMD=() CFG_EXPOSE=() CFG_VOLUMES=()
+  CFG_USER='' CFG_WORKDIR='' CFG_STOPSIGNAL=''
+}
+
+# Load the rootfs DIR as a one-layer image TAG with the CFG_* config.
+load_image() {
+  local tag=$1 dir=$2 hash=$3 out=$WORK/load old_id diff created entry=null cmd=null
+  rm -rf "$out" && mkdir -p "$out"
+  diff=$(pack "$dir" | tee "$out/layer.tar" | sha)
+  created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  if ((${#CFG_ENTRYPOINT[@]})); then entry=$(json_array "${CFG_ENTRYPOINT[@]}"); fi
+  if ((${#CFG_CMD[@]})); then cmd=$(json_array "${CFG_CMD[@]}"); fi
+  cat >"$out/config.json" <<EOJ
+{"architecture":"$(dpkg --print-architecture)","os":"linux","created":"$created",
+ "config":{"User":"$CFG_USER","WorkingDir":"$CFG_WORKDIR","Env":$(json_array "${CFG_ENV[@]}"),
+  "Entrypoint":$entry,"Cmd":$cmd,"ExposedPorts":$(json_set "${CFG_EXPOSE[@]}"),
+  "Volumes":$(json_set "${CFG_VOLUMES[@]}"),"StopSignal":"$CFG_STOPSIGNAL",
+  "Labels":{"$STANDIN_LABEL":"$hash","org.berth.standin.of":"$tag"}},
+ "rootfs":{"type":"layers","diff_ids":["sha256:$diff"]},
+ "history":[{"created":"$created","created_by":"berth e2e stand-in (tests/engine/standins.sh)"}]}
+EOJ
+  printf '[{"Config":"config.json","RepoTags":["%s"],"Layers":["layer.tar"]}]\n' "$tag" >"$out/manifest.json"
+  old_id=$("$DOCKER" image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
+  tar -C "$out" -cf - manifest.json config.json layer.tar | "$DOCKER" load -q >/dev/null
+  if [[ -n $old_id && $old_id != "$("$DOCKER" image inspect -f '{{.Id}}' "$tag")" ]]; then
+    "$DOCKER" rmi "$old_id" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$out" "$dir"
+}
+
+build_python() {
+  local root=$WORK/python ver tar
+  tar=$(rootfs_tar "${PY_PKGS[@]}")
+  extract "$tar" "$root"
+  # Not externally managed, interpreter and pip under /usr/local/bin, no
+  # /usr/bin/python: as the official image.
+  rm -f "$root"/usr/lib/python3.*/EXTERNALLY-MANAGED "$root/usr/bin/python"
+  mkdir -p "$root/usr/local/bin"
+  ln -s /usr/bin/python3.13 "$root/usr/local/bin/python3.13"
+  ln -s python3.13 "$root/usr/local/bin/python3"
+  ln -s python3 "$root/usr/local/bin/python"
+  ln -s /usr/bin/python3.13-config "$root/usr/local/bin/python3-config"
+  for p in pip pip3 pip3.13; do ln -s /usr/bin/pip3 "$root/usr/local/bin/$p"; done
+  add_host_ca "$root"
+  ver=$(awk '/^Package: python3.13-minimal$/{f=1} f && /^Version:/{print $2; exit}' "$root/var/lib/dpkg/status")
+  reset_config
+  CFG_ENV=("PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8
+    "PYTHON_VERSION=${ver%%-*}" "PIP_CERT=$HOST_CA" "SSL_CERT_FILE=$HOST_CA" "REQUESTS_CA_BUNDLE=$HOST_CA")
+  CFG_CMD=(python3)
+  load_image "$1" "$root" "$2"
+}
+
+build_distroless() {
+  local root=$WORK/distroless keep=$WORK/keep-python tar
+  tar=$(rootfs_tar "${DISTROLESS_PKGS[@]}")
+  extract "$tar" "$root"
+  add_host_ca "$root"
+  # No shell, no coreutils, no package manager: only python3.13 stays in
+  # /usr/bin (/bin and /sbin are symlinks into /usr on trixie).
+  mv "$root/usr/bin/python3.13" "$keep"
+  rm -rf "${root:?}"/usr/bin/* "${root:?}"/usr/sbin/* "${root:?}"/usr/local/* "$root/usr/libexec" \
+    "$root"/usr/lib/apt "$root"/usr/lib/dpkg "$root"/usr/lib/x86_64-linux-gnu/perl* \
+    "$root"/usr/share/{doc,man,info,lintian,perl5,bash-completion,debconf,locale,common-licenses} \
+    "$root"/etc/{apt,dpkg,cron.*,init.d,pam.d,security,skel,systemd,update-motd.d,logrotate.d} \
+    "$root"/etc/{shadow,gshadow,subuid,subgid,profile,bash.bashrc,debconf.conf}* \
+    "$root"/var/lib/{apt,dpkg} "$root"/var/cache/* "$root"/var/log/* "$root"/usr/lib/systemd
+  mv "$keep" "$root/usr/bin/python3.13"
+  ln -s python3.13 "$root/usr/bin/python3"
+  ln -s python3.13 "$root/usr/bin/python"
+  cp "$RECIPES/distroless/overlay/etc/passwd" "$RECIPES/distroless/overlay/etc/group" "$root/etc/"
+  rm -rf "${root:?}/home"/* && install -d -m 0700 -o 65532 -g 65532 "$root/home/nonroot"
+  chmod 0700 "$root/root"
+  chmod 1777 "$root/tmp"
+  local leftover
+  leftover=$(cd "$root" && find . \( -path ./usr/bin/python3.13 -o -path ./proc -o -path ./sys -o -path ./dev \) -prune \
+    -o -type f -perm /111 ! -name '*.so' ! -name '*.so.*' ! -name '*.py' -print | sed -n 1,5p)
+  [[ -z $leftover ]] || die "distroless: executables left: $leftover"
+  reset_config
+  CFG_ENV+=(LANG=C.UTF-8 SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt)
+  CFG_ENTRYPOINT=(/usr/bin/python3.13)
+  CFG_USER=65532:65532
+  CFG_WORKDIR=/home/nonroot
+  load_image "$1" "$root" "$2"
+}
+
+build_postgres() {
+  local root=$WORK/postgres major tar
+  tar=$(rootfs_tar "${DB_PKGS[@]}")
+  run_setup postgres "$tar" "$root"
+  major=$(ls "$root/usr/lib/postgresql")
+  reset_config
+  # Official 18 layout (PGDATA, volume) with Debian trixie's postgresql binaries.
+  CFG_ENV=("PATH=/usr/lib/postgresql/$major/bin:$STD_PATH" LANG=C.UTF-8 "PG_MAJOR=$major"
+    PGDATA=/var/lib/postgresql/18/docker)
+  CFG_ENTRYPOINT=(docker-entrypoint.sh)
+  CFG_CMD=(postgres)
+  CFG_EXPOSE=(5432/tcp)
+  CFG_VOLUMES=(/var/lib/postgresql)
+  CFG_STOPSIGNAL=SIGINT
+  load_image "$1" "$root" "$2"
+}
+
+build_mariadb() {
+  local root=$WORK/mariadb tar
+  tar=$(rootfs_tar "${DB_PKGS[@]}")
+  run_setup mariadb "$tar" "$root"
+  reset_config
+  CFG_ENV+=(LANG=C.UTF-8)
+  CFG_ENTRYPOINT=(docker-entrypoint.sh)
+  CFG_CMD=(mariadbd)
+  CFG_EXPOSE=(3306/tcp)
+  CFG_VOLUMES=(/var/lib/mysql)
+  load_image "$1" "$root" "$2"
+}
+
+CA_HASH=none
+if [[ -f $HOST_CA ]]; then CA_HASH=$(sha <"$HOST_CA"); fi
+T_ALL=$(now)
+for name in "${SELECTED[@]}"; do
+  ref=${STANDIN_REFS[$name]}
+  case $name in
+    python) pkgs=("${PY_PKGS[@]}" "ca:$CA_HASH") ;;
+    distroless) pkgs=("${DISTROLESS_PKGS[@]}" "ca:$CA_HASH") ;;
+    *) pkgs=("${DB_PKGS[@]}") ;;
+  esac
+  hash=$(recipe_hash "$name" "${pkgs[@]}")
+  t0=$(now)
+  if [[ -z $FORCE && $(image_label "$ref") == "$hash" ]]; then
+    printf '  cached  %-44s %4ss\n' "$ref" "$(($(now) - t0))"
+    continue
+  fi
+  "build_$name" "$ref" "$hash"
+  printf '  built   %-44s %4ss  (%s)\n' "$ref" "$(($(now) - t0))" \
+    "$("$DOCKER" image inspect -f '{{.Size}}' "$ref" | awk '{printf "%d MB", $1/1e6}')"
+done
+log "done in $(($(now) - T_ALL))s"
