@@ -13,6 +13,8 @@ pub struct Gathered {
     pub layers: Vec<Layer>,
     /// The answers file that was read, if any.
     pub answers_file: Option<PathBuf>,
+    /// Problems loading the layers; validation still runs so all are reported together.
+    pub problems: Vec<Problem>,
 }
 
 fn flags_layer(args: &NewArgs) -> (Layer, Vec<Problem>) {
@@ -30,7 +32,7 @@ fn flags_layer(args: &NewArgs) -> (Layer, Vec<Problem>) {
 }
 
 /// Collects the layers: defaults < preset < answers file < flags.
-pub fn gather(args: &NewArgs) -> Result<Gathered, Vec<Problem>> {
+pub fn gather(args: &NewArgs) -> Gathered {
     let mut problems = Vec::new();
     let mut layers = vec![spec::defaults()];
     if let Some(preset) = &args.preset {
@@ -44,18 +46,22 @@ pub fn gather(args: &NewArgs) -> Result<Gathered, Vec<Problem>> {
         existing.is_file().then_some(existing)
     });
     if let Some(path) = &answers_file {
-        match spec::load_answers(path) {
-            Ok(layer) => layers.push(layer),
-            Err(mut p) => problems.append(&mut p),
-        }
+        let (layer, mut p) = spec::load_answers(path);
+        layers.push(layer);
+        problems.append(&mut p);
     }
     let (flags, mut flag_problems) = flags_layer(args);
     problems.append(&mut flag_problems);
     layers.push(flags);
-    if problems.is_empty() {
-        Ok(Gathered { layers, answers_file })
-    } else {
-        Err(problems)
+    Gathered { layers, answers_file, problems }
+}
+
+/// Validates the gathered layers; problems from loading and from validation come together.
+pub fn resolve_all(gathered: &Gathered, dir: &Path) -> Result<Resolved, Vec<Problem>> {
+    match (spec::resolve(&gathered.layers, &environment(dir)), gathered.problems.is_empty()) {
+        (Ok(resolved), true) => Ok(resolved),
+        (Ok(_), false) => Err(gathered.problems.clone()),
+        (Err(problems), _) => Err(gathered.problems.iter().cloned().chain(problems).collect()),
     }
 }
 
@@ -146,13 +152,7 @@ pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &
 }
 
 pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    let gathered = match gather(&args) {
-        Ok(g) => g,
-        Err(problems) => {
-            report_problems(err, &problems);
-            return Outcome::Error;
-        }
-    };
+    let gathered = gather(&args);
     if !args.non_interactive && args.answers.is_none() {
         let _ = writeln!(
             err,
@@ -166,7 +166,7 @@ pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
             let _ = writeln!(err, "note: using answers from {}", path.display());
         }
     }
-    let resolved = match spec::resolve(&gathered.layers, &environment(&args.dir)) {
+    let resolved = match resolve_all(&gathered, &args.dir) {
         Ok(r) => r,
         Err(problems) => {
             report_problems(err, &problems);

@@ -13,17 +13,19 @@ pub use resolve::{answers_of, defaults, resolve, Environment, Resolved};
 
 use crate::yaml;
 
-/// Reads an answers file (`berth.yml`): every problem in it is reported, not just the first.
-pub fn load_answers(path: &std::path::Path) -> Result<Layer, Vec<Problem>> {
+/// Reads an answers file (`berth.yml`). The valid answers come back with every problem found,
+/// so validation can go on and report all of them in one run.
+pub fn load_answers(path: &std::path::Path) -> (Layer, Vec<Problem>) {
     let shown = path.display().to_string();
-    let problem = |message: String| vec![Problem { source: shown.clone(), message }];
-    let text = std::fs::read_to_string(path).map_err(|e| problem(format!("cannot read the answers file: {e}")))?;
-    let map = parse_mapping(&text).map_err(problem)?;
-    let (layer, problems) = Layer::from_mapping(Source::AnswersFile(shown.clone()), &map, &[]);
-    if problems.is_empty() {
-        Ok(layer)
-    } else {
-        Err(problems)
+    let source = Source::AnswersFile(shown.clone());
+    let problem = |message: String| (Layer::new(source.clone()), vec![Problem { source: shown.clone(), message }]);
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => return problem(format!("cannot read the answers file: {e}")),
+    };
+    match parse_mapping(&text) {
+        Ok(map) => Layer::from_mapping(source, &map, &[]),
+        Err(message) => problem(message),
     }
 }
 

@@ -83,6 +83,7 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
     let merged = Merged::new(layers);
     let mut problems = Vec::new();
     let mut valid: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let mut invalid: Vec<&'static str> = Vec::new();
 
     for field in FIELDS {
         let Some((raw, source)) = merged.values.get(field.key) else { continue };
@@ -101,10 +102,13 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
         for item in &items {
             match (field.parse)(item) {
                 Ok(v) => parsed.push(v),
-                Err(message) => problems.push(Problem {
-                    source: source.to_string(),
-                    message: format!("{} = {item:?}: {message}", field.key),
-                }),
+                Err(message) => {
+                    invalid.push(field.key);
+                    problems.push(Problem {
+                        source: source.to_string(),
+                        message: format!("{} = {item:?}: {message}", field.key),
+                    })
+                }
             }
         }
         if !field.is_list() && parsed.first().is_some_and(|v| v.is_empty()) {
@@ -113,6 +117,22 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
         valid.insert(field.key, parsed);
     }
 
+    // An invalid value is replaced by its default so the combinations of the other answers can
+    // still be checked: every problem is reported in one run.
+    let fallback = defaults();
+    for key in &invalid {
+        match fallback.values.get(key) {
+            Some(RawValue::One(v)) => {
+                valid.insert(key, vec![v.clone()]);
+            }
+            Some(RawValue::List(_)) => {
+                valid.insert(key, Vec::new());
+            }
+            None => {
+                valid.remove(key);
+            }
+        }
+    }
     let one = |key: &str| valid.get(key).and_then(|v| v.first()).cloned();
     let list = |key: &str| valid.get(key).cloned().unwrap_or_default();
 
@@ -140,7 +160,7 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
 
     // Every required field has a default, so anything missing now was already reported.
     let required = ["python", "base", "packaging", "database", "workload", "port", "health_path", "ci", "scan_severity"];
-    if !problems.is_empty() || required.iter().any(|k| one(k).is_none()) || name.is_none() {
+    if required.iter().any(|k| one(k).is_none()) {
         if problems.is_empty() {
             problems.push(Problem { source: "answers".into(), message: "some required answers are missing".into() });
         }
@@ -177,7 +197,7 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
     );
 
     let spec = ProjectSpec {
-        name: name.unwrap(),
+        name: name.unwrap_or_default(),
         python: one("python").unwrap(),
         base,
         packaging: Packaging::from_valid(&one("packaging").unwrap()),
@@ -205,7 +225,10 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
 
     let source_of = |key: &str| merged.values.get(key).map_or_else(|| "answers".to_string(), |(_, s)| s.to_string());
     let mut warnings = Vec::new();
-    check_combinations(&spec, &source_of, &mut problems, &mut warnings);
+    let mut combination_problems = Vec::new();
+    check_combinations(&spec, &source_of, &mut combination_problems, &mut warnings);
+    // A combination that involves an invalid value was judged on its default: not reported.
+    problems.extend(combination_problems.into_iter().filter(|(key, _)| !invalid.contains(key)).map(|(_, p)| p));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -249,8 +272,14 @@ fn mentions_package(text: &str, package: &str) -> bool {
     })
 }
 
-fn check_combinations(spec: &ProjectSpec, source_of: &dyn Fn(&str) -> String, problems: &mut Vec<Problem>, warnings: &mut Vec<String>) {
-    let mut problem = |key: &str, message: String| problems.push(Problem { source: source_of(key), message });
+/// Problems come with the key they are about (and the other keys they involve are valid).
+fn check_combinations(
+    spec: &ProjectSpec,
+    source_of: &dyn Fn(&str) -> String,
+    problems: &mut Vec<(&'static str, Problem)>,
+    warnings: &mut Vec<String>,
+) {
+    let mut problem = |key: &'static str, message: String| problems.push((key, Problem { source: source_of(key), message }));
 
     if spec.base == Base::Distroless && spec.python != "3.13" {
         problem(

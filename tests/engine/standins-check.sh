@@ -5,6 +5,8 @@
 # creates (named berth-e2e-check-*), and removes them on exit.
 #
 # Usage: standins-check.sh [python|distroless|postgres|mariadb ...]
+#
+# shellcheck disable=SC2016  # the single-quoted commands run in containers
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,7 +24,7 @@ cleanup() {
   ids=$("$DOCKER" ps -aq --filter "label=$E2E_LABEL=standins-check-$$")
   if [[ -n $ids ]]; then
     # shellcheck disable=SC2086  # one id per word
-    "$DOCKER" rm -f $ids >/dev/null 2>&1 || true
+    "$DOCKER" rm -f -v $ids >/dev/null 2>&1 || true
   fi
   "$DOCKER" network rm "$NET" >/dev/null 2>&1 || true
   "$DOCKER" volume ls -q --filter "label=$E2E_LABEL=standins-check-$$" \

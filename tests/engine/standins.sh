@@ -10,7 +10,7 @@
 # Usage: standins.sh [--force] [python|distroless|postgres|mariadb ...]
 #
 # With BERTH_E2E_REGISTRY=1 the real images are pulled instead and nothing is
-# built. Images are rebuilt only when their recipe (this script, lib.sh, the
+# built. Images are rebuilt only when their recipe (this script, lib*.sh, the
 # files under standins/, the package list, the host CA bundle) changes;
 # debootstrap root filesystems are cached under $BERTH_STANDINS_CACHE.
 set -euo pipefail
@@ -18,6 +18,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib-image.sh
+. "$HERE/lib-image.sh"
 
 RECIPES=$HERE/standins
 CACHE=${BERTH_STANDINS_CACHE:-/var/cache/berth-standins}
@@ -39,7 +41,7 @@ SELECTED=()
 for arg in "$@"; do
   case $arg in
     --force) FORCE=1 ;;
-    -h | --help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     python | distroless | postgres | mariadb) SELECTED+=("$arg") ;;
     *) die "unknown argument: $arg" ;;
   esac
@@ -71,14 +73,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-sha() { sha256sum | cut -c1-64; }
-
 # Hash of the recipe of one stand-in: scripts, its recipe files, packages.
 recipe_hash() {
   local name=$1
   shift
   {
-    cat "${BASH_SOURCE[0]}" "$HERE/lib.sh"
+    cat "${BASH_SOURCE[0]}" "$HERE/lib.sh" "$HERE/lib-image.sh"
     find "$RECIPES/debian" "$RECIPES/$name" -type f 2>/dev/null | LC_ALL=C sort | xargs -r sha256sum
     printf '%s\n' "$@"
   } | sha | cut -c1-16
@@ -110,8 +110,6 @@ EOS
   rm -f "$root/etc/hostname" "$root/etc/resolv.conf" "$root/.dockerenv"
 }
 
-pack() { tar --numeric-owner -C "$1" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -cf - .; }
-
 # Path of the cached tarball of a debianized minbase rootfs with PKGS.
 rootfs_tar() {
   local key tar dir
@@ -142,8 +140,8 @@ rootfs_tar() {
 
 extract() { mkdir -p "$2" && tar --numeric-owner -xpf "$1" -C "$2"; }
 
-# Run ROOT/recipe setup.sh as root in a container of the rootfs TAR, export
-# the result into DIR.
+# Run standins/NAME/setup.sh as root in a container of the rootfs TAR (with
+# network access to the Debian mirror), export the result into DIR.
 run_setup() {
   local name=$1 tar=$2 dir=$3 base
   base=berth-standins/rootfs:$(basename "$tar" .tar)
@@ -175,52 +173,10 @@ add_host_ca() {
   fi
 }
 
-json_array() {
-  local out='' sep='' v
-  for v in "$@"; do
-    [[ $v != *[\"\\]* ]] || die "unsupported character in config value: $v"
-    out+="$sep\"$v\""
-    sep=,
-  done
-  printf '[%s]' "$out"
-}
-
-json_set() { # keys of an object whose values are {}
-  local out='' sep='' v
-  for v in "$@"; do out+="$sep\"$v\":{}"; sep=,; done
-  printf '{%s}' "$out"
-}
-
 # Image config of the next load_image; set by the build_* functions.
 reset_config() {
   CFG_ENV=("PATH=$STD_PATH") CFG_ENTRYPOINT=() CFG_CMD=() CFG_EXPOSE=() CFG_VOLUMES=()
   CFG_USER='' CFG_WORKDIR='' CFG_STOPSIGNAL=''
-}
-
-# Load the rootfs DIR as a one-layer image TAG with the CFG_* config.
-load_image() {
-  local tag=$1 dir=$2 hash=$3 out=$WORK/load old_id diff created entry=null cmd=null
-  rm -rf "$out" && mkdir -p "$out"
-  diff=$(pack "$dir" | tee "$out/layer.tar" | sha)
-  created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  if ((${#CFG_ENTRYPOINT[@]})); then entry=$(json_array "${CFG_ENTRYPOINT[@]}"); fi
-  if ((${#CFG_CMD[@]})); then cmd=$(json_array "${CFG_CMD[@]}"); fi
-  cat >"$out/config.json" <<EOJ
-{"architecture":"$(dpkg --print-architecture)","os":"linux","created":"$created",
- "config":{"User":"$CFG_USER","WorkingDir":"$CFG_WORKDIR","Env":$(json_array "${CFG_ENV[@]}"),
-  "Entrypoint":$entry,"Cmd":$cmd,"ExposedPorts":$(json_set "${CFG_EXPOSE[@]}"),
-  "Volumes":$(json_set "${CFG_VOLUMES[@]}"),"StopSignal":"$CFG_STOPSIGNAL",
-  "Labels":{"$STANDIN_LABEL":"$hash","org.berth.standin.of":"$tag"}},
- "rootfs":{"type":"layers","diff_ids":["sha256:$diff"]},
- "history":[{"created":"$created","created_by":"berth e2e stand-in (tests/engine/standins.sh)"}]}
-EOJ
-  printf '[{"Config":"config.json","RepoTags":["%s"],"Layers":["layer.tar"]}]\n' "$tag" >"$out/manifest.json"
-  old_id=$("$DOCKER" image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
-  tar -C "$out" -cf - manifest.json config.json layer.tar | "$DOCKER" load -q >/dev/null
-  if [[ -n $old_id && $old_id != "$("$DOCKER" image inspect -f '{{.Id}}' "$tag")" ]]; then
-    "$DOCKER" rmi "$old_id" >/dev/null 2>&1 || true
-  fi
-  rm -rf "$out" "$dir"
 }
 
 build_python() {
