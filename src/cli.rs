@@ -43,6 +43,47 @@ pub enum Command {
     New(NewArgs),
     /// List the built-in presets: name and description, one per line.
     Presets,
+    /// Build a generated project on a Docker engine and prove its controls: non-root, no shell
+    /// (distroless), no compiler, no secret in any layer, healthy, read-only, no capabilities,
+    /// isolated database, no egress from internal networks, API on loopback only.
+    #[command(after_long_help = VERIFY_HELP)]
+    Verify(VerifyArgs),
+}
+
+const VERIFY_HELP: &str = "\
+Everything verify creates (image, containers, networks, volumes) is named after the run and removed
+at the end, also on failure or Ctrl-C; --keep keeps the built image.
+The engine is the one DOCKER_HOST (or the default socket) points at; --docker or BERTH_DOCKER picks
+the client binary.
+Exit status: 0 every check passed or was skipped, 1 a check failed, 2 verify could not run.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The project directory (it must contain berth.yml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: VerifyFormat,
+
+    /// Keep the built image afterwards.
+    #[arg(long)]
+    pub keep: bool,
+
+    /// Seconds the stack may take to become healthy.
+    #[arg(long, default_value_t = 180, value_name = "SECS")]
+    pub timeout: u64,
+
+    /// The docker client to run (default: $BERTH_DOCKER, else `docker` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub docker: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod presets;
 pub mod render;
 pub mod spec;
+pub mod verify;
 pub mod write;
 pub mod yaml;
 
@@ -39,5 +40,6 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     match cli.command {
         cli::Command::New(args) => commands::new::run(args, out, err),
         cli::Command::Presets => commands::presets::run(out),
+        cli::Command::Verify(args) => commands::verify::run(args, out, err),
     }
 }

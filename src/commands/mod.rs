@@ -2,3 +2,4 @@
 
 pub mod new;
 pub mod presets;
+pub mod verify;

