@@ -3,6 +3,7 @@
 mod examples;
 mod new;
 mod presets;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
