@@ -9,6 +9,7 @@ pub mod presets;
 pub mod render;
 pub mod spec;
 pub mod verify;
+pub mod wizard;
 pub mod write;
 pub mod yaml;
 

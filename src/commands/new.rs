@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::NewArgs;
 use crate::spec::{self, Environment, Layer, Packaging, Problem, Resolved, Source};
+use crate::wizard::{self, Prompter, TerminalPrompter, WizardError};
 use crate::write::{self, Action, WriteError};
 use crate::{presets, render, Outcome};
 
@@ -103,19 +104,18 @@ fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
     format!("Next steps:\n{}", steps.iter().map(|s| format!("  {s}\n")).collect::<String>())
 }
 
+/// Renders the project and compares it with what is in `dir`.
+fn plan(dir: &Path, resolved: &Resolved) -> Result<write::Plan, String> {
+    let files = render::render(&resolved.spec).map_err(|e| e.to_string())?;
+    write::plan(dir, &files).map_err(|e| e.to_string())
+}
+
 /// Renders and writes (or shows) the project for resolved answers.
 pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     for warning in &resolved.warnings {
         let _ = writeln!(err, "warning: {warning}");
     }
-    let files = match render::render(&resolved.spec) {
-        Ok(files) => files,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return Outcome::Error;
-        }
-    };
-    let plan = match write::plan(&args.dir, &files) {
+    let plan = match plan(&args.dir, resolved) {
         Ok(plan) => plan,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
@@ -154,10 +154,13 @@ pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &
 pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let gathered = gather(&args);
     if !args.non_interactive && args.answers.is_none() {
+        if wizard::is_interactive() {
+            return run_wizard(&args, &gathered, out, err);
+        }
+        let why = if std::io::stdin().is_terminal() { "stderr is not a terminal, so there is nowhere to ask" } else { "stdin is not a terminal, so there is no one to ask" };
         let _ = writeln!(
             err,
-            "error: berth new needs answers: pass --non-interactive (-y) to use the preset, berth.yml and flags as they are, or --answers FILE{}",
-            if std::io::stdin().is_terminal() { "" } else { " (stdin is not a terminal, so there is no one to ask)" }
+            "error: berth new needs answers: pass --non-interactive (-y) to use the preset, berth.yml and flags as they are, or --answers FILE ({why})"
         );
         return Outcome::Error;
     }
@@ -174,4 +177,64 @@ pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         }
     };
     generate(&args, &resolved, out, err)
+}
+
+/// Asks the questions the preset, berth.yml and flags leave open, shows the answers and the
+/// files, and writes only after a yes. Declining, Esc or Ctrl-C write nothing and exit 1.
+fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    // Problems no answer can fix are reported before the first question.
+    let problems: Vec<Problem> = gathered.problems.iter().cloned().chain(wizard::flag_problems(&gathered.layers)).collect();
+    if !problems.is_empty() {
+        report_problems(err, &problems);
+        return Outcome::Error;
+    }
+    let stopped = |err: &mut dyn Write, e: WizardError| {
+        let _ = writeln!(err, "{e}");
+        match e {
+            WizardError::Cancelled => Outcome::Refused,
+            WizardError::Terminal(_) => Outcome::Error,
+        }
+    };
+    let mut prompter = match TerminalPrompter::new() {
+        Ok(p) => p,
+        Err(e) => return stopped(err, WizardError::Terminal(e)),
+    };
+    if let Some(path) = &gathered.answers_file {
+        let _ = writeln!(err, "note: defaults from {}", path.display());
+    }
+    let env = environment(&args.dir);
+    let start = wizard::Start { layers: &gathered.layers, dir_name: env.dir_name.as_deref() };
+    let answers = match wizard::ask(&mut prompter, &start) {
+        Ok(answers) => answers,
+        Err(e) => return stopped(err, e),
+    };
+    let answered = Gathered { layers: answers.layered(&gathered.layers), answers_file: gathered.answers_file.clone(), problems: Vec::new() };
+    let mut resolved = match resolve_all(&answered, &args.dir) {
+        Ok(r) => r,
+        Err(problems) => {
+            report_problems(err, &problems);
+            return Outcome::Error;
+        }
+    };
+    let plan = match plan(&args.dir, &resolved) {
+        Ok(plan) => plan,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::Error;
+        }
+    };
+    let _ = write!(err, "{}", wizard::summary(&resolved, &plan, &args.dir));
+    // The summary showed the warnings; writing should not repeat them.
+    resolved.warnings.clear();
+    if !args.dry_run {
+        match prompter.confirm(&wizard::confirm_prompt(&plan, args.force), true) {
+            Ok(true) => {}
+            Ok(false) => {
+                let _ = writeln!(err, "Nothing written.");
+                return Outcome::Refused;
+            }
+            Err(e) => return stopped(err, e),
+        }
+    }
+    generate(args, &resolved, out, err)
 }

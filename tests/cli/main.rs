@@ -4,6 +4,7 @@ mod examples;
 mod new;
 mod presets;
 mod verify;
+mod wizard;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
