@@ -48,6 +48,63 @@ pub enum Command {
     /// isolated database, no egress from internal networks, API on loopback only.
     #[command(after_long_help = VERIFY_HELP)]
     Verify(VerifyArgs),
+    /// Check Dockerfiles, compose files and GitHub workflows (also ones berth did not write)
+    /// against berth's security rules.
+    #[command(after_long_help = AUDIT_HELP)]
+    Audit(AuditArgs),
+    /// List every audit rule: code, default severity, name and summary.
+    Rules,
+    /// Print an audit rule's documentation.
+    Explain(ExplainArgs),
+}
+
+const AUDIT_HELP: &str = "\
+Directories are searched for Dockerfile*, *.Dockerfile, compose*.y*ml, docker-compose*.y*ml and
+.github/workflows/*.y*ml, skipping .git and paths ignored by .gitignore.
+Suppress a finding with a comment on or above its line: `# berth: ignore=BD001 <reason>`, or in
+.berth-audit.yml (disable, per-path and per-service ignores, each with a reason).
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 a file could not be parsed or bad usage.";
+
+/// Output formats of `berth audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// Severity thresholds of `berth audit --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Files or directories to audit (default: the current directory).
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+
+    /// Lowest severity that makes the run fail with exit status 1 [default: high, or the config's fail_on].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Configuration file (default: ./.berth-audit.yml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code, e.g. BD001 (see `berth rules`).
+    pub code: String,
 }
 
 const VERIFY_HELP: &str = "\

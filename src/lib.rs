@@ -3,10 +3,12 @@
 //! `main.rs` parses the command line and maps the outcome of [`run`] to an exit code; everything
 //! else lives in the library so it can be tested without a process.
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod presets;
 pub mod render;
+pub mod report;
 pub mod spec;
 pub mod verify;
 pub mod wizard;
@@ -42,5 +44,8 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         cli::Command::New(args) => commands::new::run(args, out, err),
         cli::Command::Presets => commands::presets::run(out),
         cli::Command::Verify(args) => commands::verify::run(args, out, err),
+        cli::Command::Audit(args) => commands::audit::run(args, out, err),
+        cli::Command::Rules => commands::rules::run(out),
+        cli::Command::Explain(args) => commands::explain::run(&args.code, out, err),
     }
 }

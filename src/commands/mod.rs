@@ -1,5 +1,8 @@
 //! One module per subcommand: each turns parsed arguments into work and messages.
 
+pub mod audit;
+pub mod explain;
 pub mod new;
 pub mod presets;
+pub mod rules;
 pub mod verify;

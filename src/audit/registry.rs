@@ -1,0 +1,90 @@
+//! The one table of rules. Codes are stable: a rule that goes away leaves its code unused.
+
+use super::rule::Rule;
+use super::rules::*;
+
+pub static RULES: &[&Rule] = &[
+    &invalid_suppression::RULE,
+    &missing_user::RULE,
+    &root_user::RULE,
+    &non_numeric_user::RULE,
+    &untagged_image::RULE,
+    &latest_tag::RULE,
+    &image_not_pinned::RULE,
+    &deprecated_base_image::RULE,
+    &secret_env_arg::RULE,
+    &secret_value::RULE,
+    &secret_file_copied::RULE,
+    &secret_deleted_later::RULE,
+    &add_instead_of_copy::RULE,
+    &curl_pipe_shell::RULE,
+    &tls_verification_disabled::RULE,
+    &unsigned_packages::RULE,
+    &sudo::RULE,
+    &chpasswd::RULE,
+    &ssh_server::RULE,
+    &setuid_bit::RULE,
+    &apt_no_install_recommends::RULE,
+    &apt_lists_not_removed::RULE,
+    &update_alone::RULE,
+    &package_upgrade::RULE,
+    &apt_not_apt_get::RULE,
+    &pip_cache::RULE,
+    &apk_cache::RULE,
+    &package_cache::RULE,
+    &unpinned_language_packages::RULE,
+    &unpinned_os_packages::RULE,
+    &missing_healthcheck::RULE,
+    &missing_pipefail::RULE,
+    &copy_whole_filesystem::RULE,
+    &relative_workdir::RULE,
+    &duplicate_stage_name::RULE,
+    &shell_form_entrypoint::RULE,
+    &multiple_cmd_or_entrypoint::RULE,
+    &maintainer_deprecated::RULE,
+    &cd_instead_of_workdir::RULE,
+    &build_tools_in_final_stage::RULE,
+    &non_minimal_base_image::RULE,
+    &untrusted_registry::RULE,
+];
+
+pub fn find(code: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let codes: BTreeSet<_> = RULES.iter().map(|r| r.code).collect();
+        let names: BTreeSet<_> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(codes.len(), RULES.len(), "duplicate rule code");
+        assert_eq!(names.len(), RULES.len(), "duplicate rule name");
+    }
+
+    #[test]
+    fn codes_follow_the_kind_prefix_and_are_listed_in_order() {
+        for rule in RULES {
+            assert!(rule.code.starts_with(rule.kind.prefix()), "{}", rule.code);
+            assert_eq!(rule.code.len(), 5, "{}", rule.code);
+            assert!(rule.code[2..].chars().all(|c| c.is_ascii_digit()), "{}", rule.code);
+        }
+        let mut sorted: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        sorted.sort();
+        assert_eq!(sorted, RULES.iter().map(|r| r.code).collect::<Vec<_>>(), "keep the registry in code order");
+    }
+
+    #[test]
+    fn every_rule_is_documented() {
+        for rule in RULES {
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"] {
+                assert!(rule.docs.contains(section), "{} lacks `{section}`", rule.code);
+            }
+            assert!(!rule.summary.is_empty() && !rule.fix.is_empty(), "{}", rule.code);
+            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}: kebab-case name", rule.code);
+        }
+    }
+}

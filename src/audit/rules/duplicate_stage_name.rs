@@ -1,0 +1,59 @@
+//! BD034: two stages with the same name.
+
+use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    code: "BD034",
+    name: "duplicate-stage-name",
+    kind: FileKind::Dockerfile,
+    severity: Severity::Low,
+    summary: "Two stages have the same `AS` name.",
+    fix: "Give every stage a unique name.",
+    docs: r#"## What it does
+Flags a `FROM ... AS name` whose name (case-insensitive) an earlier stage already uses.
+
+## Why is this bad?
+`COPY --from=name` and `--target name` become ambiguous: BuildKit rejects the file, older builders pick one silently.
+
+## Example
+```dockerfile
+FROM python:3.13-slim AS build
+FROM node:22-slim AS build
+```
+
+## Use instead
+```dockerfile
+FROM python:3.13-slim AS build-py
+FROM node:22-slim AS build-js
+```
+
+## References
+- hadolint DL3024; checkov CKV_DOCKER_11
+"#,
+    opt_in: false,
+    check: Check::Dockerfile(check),
+};
+
+fn check(input: &DockerfileInput, sink: &mut Sink) {
+    let stages = &input.file.stages;
+    for (i, stage) in stages.iter().enumerate() {
+        if let Some(name) = &stage.name {
+            if stages[..i].iter().any(|s| s.name.as_ref() == Some(name)) {
+                let from = &input.file.instructions[stage.from];
+                sink.at(from.line, from.col, format!("stage name `{name}` is already used"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testing::lines;
+
+    #[test]
+    fn flags_duplicates() {
+        assert_eq!(lines(&RULE, "FROM a AS x\nFROM b AS X\nFROM c AS y\n"), [2]);
+    }
+}

@@ -1,0 +1,90 @@
+//! BD001: the final stage never sets USER, so the container runs as the base image's user (root
+//! for almost every official image).
+
+use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
+use crate::report::Severity;
+
+use super::support::{final_lineage, final_user};
+
+pub static RULE: Rule = Rule {
+    code: "BD001",
+    name: "missing-user",
+    kind: FileKind::Dockerfile,
+    severity: Severity::High,
+    summary: "The final stage has no USER instruction, so the container runs as root (implicitly).",
+    fix: "Create a user and add `USER <uid>:<gid>` (numeric, non-root) to the final stage.",
+    docs: r#"## What it does
+Checks that the final stage (or a stage it builds on) sets `USER`. Only the final stage is
+judged: builder stages may run as root, they are not what runs.
+
+## Why is this bad?
+Without `USER`, a container runs as the image's default user, which is root for nearly every
+official image. A vulnerability in the application then gives root inside the container and a
+shorter path to the host. hadolint (DL3002) and checkov (CKV_DOCKER_8) only catch an explicit
+`USER root`; this rule catches the implicit case (hadolint #328, #650).
+
+Base images that already run as a non-root user (distroless `:nonroot`) are accepted when their
+tag says so; any other such base needs an inline waiver with the reason
+(`# berth: ignore=BD001 the base image runs as uid 65532`).
+
+## Example
+```dockerfile
+FROM python:3.13-slim
+COPY app.py .
+CMD ["python", "app.py"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.13-slim
+RUN useradd --system --uid 10001 app
+COPY app.py .
+USER 10001:10001
+CMD ["python", "app.py"]
+```
+
+## References
+- CIS Docker Benchmark 4.1; OWASP Docker Security Cheat Sheet rule #2
+- KICS fd54f200 Missing User Instruction; dockle CIS-DI-0001; checkov CKV_DOCKER_3
+"#,
+    opt_in: false,
+    check: Check::Dockerfile(check),
+};
+
+fn check(input: &DockerfileInput, sink: &mut Sink) {
+    let file = input.file;
+    let Some(stage) = file.final_stage() else { return };
+    if final_user(file).is_some() {
+        return;
+    }
+    let lineage = final_lineage(file);
+    let nonroot_base = lineage.first().and_then(|(s, _)| s.image.as_deref()).is_some_and(|image| {
+        let tag = crate::audit::dockerfile::ImageRef::parse(image).tag.unwrap_or_default();
+        tag.split(['-', '_', '.']).any(|part| part == "nonroot" || part == "rootless")
+    });
+    if lineage.first().is_some_and(|(s, _)| s.image.as_deref() == Some("scratch")) || nonroot_base {
+        return;
+    }
+    let from = &file.instructions[stage.from];
+    sink.at(from.line, from.col, "the final stage never sets USER, so the container runs as the base image's user (root unless the image says otherwise)");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testing::lines;
+
+    #[test]
+    fn flags_a_final_stage_without_user() {
+        assert_eq!(lines(&RULE, "FROM python:3.13-slim\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n"), [1]);
+        assert_eq!(lines(&RULE, "FROM a AS build\nUSER 1000\nFROM b\nCMD [\"x\"]\n"), [3], "a builder's USER does not count");
+    }
+
+    #[test]
+    fn accepts_user_inherited_or_nonroot_bases() {
+        assert!(lines(&RULE, "FROM a\nUSER 10001:10001\n").is_empty());
+        assert!(lines(&RULE, "FROM a AS base\nUSER 1000\nFROM base\nCMD [\"x\"]\n").is_empty());
+        assert!(lines(&RULE, "FROM gcr.io/distroless/python3-debian13:nonroot\nCMD [\"x\"]\n").is_empty());
+        assert!(lines(&RULE, "FROM scratch\nCOPY app /app\n").is_empty());
+    }
+}

@@ -1,0 +1,64 @@
+//! BD027: yum/dnf/zypper caches kept.
+
+use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
+use crate::report::Severity;
+use super::support::{has_cache_mount, pm_subcommand, runs};
+
+pub static RULE: Rule = Rule {
+    code: "BD027",
+    name: "package-cache-kept",
+    kind: FileKind::Dockerfile,
+    severity: Severity::Low,
+    summary: "A RUN installs with yum, dnf, microdnf or zypper without cleaning the cache.",
+    fix: "End the same RUN with `&& yum clean all` (`dnf clean all`, `zypper clean`), or use a cache mount.",
+    docs: r#"## What it does
+Flags `yum`/`dnf`/`microdnf`/`tdnf install` or `zypper install` without `clean all` (or `zypper clean`, or removing `/var/cache/yum|dnf`) in the same RUN.
+
+## Why is this bad?
+Package caches and metadata stay in the layer: larger images for nothing.
+
+## Example
+```dockerfile
+RUN dnf install -y gcc
+```
+
+## Use instead
+```dockerfile
+RUN dnf install -y gcc && dnf clean all
+```
+
+## References
+- hadolint DL3032, DL3040, DL3036; KICS 00481784, 295acb63, 38300d1a
+"#,
+    opt_in: false,
+    check: Check::Dockerfile(check),
+};
+
+fn check(input: &DockerfileInput, sink: &mut Sink) {
+    for (instruction, scripts) in runs(input.file) {
+        let commands: Vec<_> = scripts.iter().flat_map(|s| s.commands()).collect();
+        let cleaned = commands.iter().any(|c| {
+            (matches!(c.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper") && matches!(pm_subcommand(c), Some("clean" | "cc")))
+                || (c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/cache/yum") || w.text.starts_with("/var/cache/dnf") || w.text.starts_with("/var/cache/zypp")))
+        }) || has_cache_mount(instruction, &["/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp"]);
+        for command in &commands {
+            let install = matches!(command.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper") && matches!(pm_subcommand(command), Some("install" | "in" | "groupinstall"));
+            if install && !cleaned {
+                let (line, col) = instruction.position(command.start());
+                sink.at(line, col, format!("`{} install` leaves its cache in the layer", command.name()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testing::lines;
+
+    #[test]
+    fn flags_installs_without_clean() {
+        let text = "FROM a\nRUN dnf install -y gcc\nRUN yum install -y gcc && yum clean all\nRUN zypper install -y x && zypper clean\n";
+        assert_eq!(lines(&RULE, text), [2]);
+    }
+}

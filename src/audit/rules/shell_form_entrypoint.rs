@@ -1,0 +1,55 @@
+//! BD035: CMD/ENTRYPOINT in shell form.
+
+use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    code: "BD035",
+    name: "shell-form-entrypoint",
+    kind: FileKind::Dockerfile,
+    severity: Severity::Low,
+    summary: "CMD or ENTRYPOINT is in shell form, so the process does not get signals and needs a shell.",
+    fix: "Use the JSON (exec) form: `CMD [\"python\", \"app.py\"]`.",
+    docs: r#"## What it does
+Flags `CMD` and `ENTRYPOINT` written as plain text in the final stage (the shell form).
+
+## Why is this bad?
+The shell form runs `/bin/sh -c`, which becomes PID 1 and does not forward SIGTERM: `docker stop` waits and then kills the app without a clean shutdown. It also requires a shell, which distroless images do not have.
+
+## Example
+```dockerfile
+CMD python app.py
+```
+
+## Use instead
+```dockerfile
+CMD ["python", "app.py"]
+```
+
+## References
+- hadolint DL3025
+"#,
+    opt_in: false,
+    check: Check::Dockerfile(check),
+};
+
+fn check(input: &DockerfileInput, sink: &mut Sink) {
+    let file = input.file;
+    let Some(stage) = file.final_stage() else { return };
+    for instruction in file.stage_instructions(stage) {
+        if matches!(instruction.keyword.as_str(), "CMD" | "ENTRYPOINT") && instruction.json.is_none() && !instruction.args().trim().is_empty() {
+            sink.at(instruction.line, instruction.col, format!("{} in shell form: signals go to /bin/sh, not the app", instruction.keyword));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testing::lines;
+
+    #[test]
+    fn flags_shell_form() {
+        assert_eq!(lines(&RULE, "FROM a\nENTRYPOINT [\"x\"]\nCMD python app.py\n"), [3]);
+    }
+}

@@ -1,0 +1,51 @@
+//! `berth audit`: turns the flags into audit options once, runs the audit, renders the report
+//! and maps it to an exit status.
+
+use std::io::Write;
+
+use crate::audit::{self, Options};
+use crate::cli::{AuditArgs, AuditFormat, FailOn};
+use crate::report::{Format, Severity};
+use crate::Outcome;
+
+fn severity(fail_on: FailOn) -> Severity {
+    match fail_on {
+        FailOn::Critical => Severity::Critical,
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low => Severity::Low,
+        FailOn::Info => Severity::Info,
+    }
+}
+
+pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let options = Options { paths: args.paths, fail_on: args.fail_on.map(severity), config: args.config };
+    let format = match args.format {
+        AuditFormat::Text => Format::Text,
+        AuditFormat::Json => Format::Json,
+        AuditFormat::Sarif => Format::Sarif,
+    };
+    let report = match audit::run(&options) {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::Error;
+        }
+    };
+    if let Err(e) = format.renderer().render(&report, out) {
+        let _ = writeln!(err, "error: cannot write the report: {e}");
+        return Outcome::Error;
+    }
+    if format != Format::Text {
+        for e in &report.errors {
+            let _ = writeln!(err, "error: {e}");
+        }
+    }
+    if !report.errors.is_empty() {
+        Outcome::Error
+    } else if report.failing() > 0 {
+        Outcome::Refused
+    } else {
+        Outcome::Success
+    }
+}
