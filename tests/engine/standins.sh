@@ -29,7 +29,7 @@ SUITE=trixie
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
 STD_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-PY_PKGS=(python3 python3-venv python3-dev python3-pip ca-certificates)
+PY_PKGS=(python3 python3-venv python3-dev python3-pip ca-certificates netbase tzdata)
 DISTROLESS_PKGS=(python3.13-minimal libpython3.13-stdlib ca-certificates tzdata libgomp1)
 DB_PKGS=(ca-certificates)
 
@@ -110,14 +110,19 @@ EOS
   rm -f "$root/etc/hostname" "$root/etc/resolv.conf" "$root/.dockerenv"
 }
 
-# Path of the cached tarball of a debianized minbase rootfs with PKGS.
-rootfs_tar() {
-  local key tar dir
-  key=$({
+# Cache key of a debianized minbase rootfs with PKGS.
+rootfs_key() {
+  {
     printf '%s minbase %s\n' "$SUITE" "$MIRROR"
     printf '%s\n' "$@" | LC_ALL=C sort
     find "$RECIPES/debian" -type f | LC_ALL=C sort | xargs sha256sum
-  } | sha | cut -c1-16)
+  } | sha | cut -c1-16
+}
+
+# Path of the cached tarball of a debianized minbase rootfs with PKGS.
+rootfs_tar() {
+  local key tar dir
+  key=$(rootfs_key "$@")
   tar=$CACHE/rootfs/$SUITE-$key.tar
   if [[ ! -f $tar ]]; then
     local t0 pkgs
@@ -195,7 +200,8 @@ build_python() {
   add_host_ca "$root"
   ver=$(awk '/^Package: python3.13-minimal$/{f=1} f && /^Version:/{print $2; exit}' "$root/var/lib/dpkg/status")
   reset_config
-  CFG_ENV=("PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8
+  # No LANG: the official 3.13+ images do not set it.
+  CFG_ENV=("PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
     "PYTHON_VERSION=${ver%%-*}" "PIP_CERT=$HOST_CA" "SSL_CERT_FILE=$HOST_CA" "REQUESTS_CA_BUNDLE=$HOST_CA")
   CFG_CMD=(python3)
   load_image "$1" "$root" "$2"
@@ -240,7 +246,7 @@ build_postgres() {
   major=$(ls "$root/usr/lib/postgresql")
   reset_config
   # Official 18 layout (PGDATA, volume) with Debian trixie's postgresql binaries.
-  CFG_ENV=("PATH=/usr/lib/postgresql/$major/bin:$STD_PATH" LANG=C.UTF-8 "PG_MAJOR=$major"
+  CFG_ENV=("PATH=$STD_PATH:/usr/lib/postgresql/$major/bin" LANG=en_US.utf8 "PG_MAJOR=$major"
     PGDATA=/var/lib/postgresql/18/docker)
   CFG_ENTRYPOINT=(docker-entrypoint.sh)
   CFG_CMD=(postgres)
@@ -282,5 +288,13 @@ for name in "${SELECTED[@]}"; do
   "build_$name" "$ref" "$hash"
   printf '  built   %-44s %4ss  (%s)\n' "$ref" "$(($(now) - t0))" \
     "$("$DOCKER" image inspect -f '{{.Size}}' "$ref" | awk '{printf "%d MB", $1/1e6}')"
+done
+# Drop root filesystems (and their imported images) that no recipe uses any more.
+keep=" $SUITE-$(rootfs_key "${PY_PKGS[@]}") $SUITE-$(rootfs_key "${DISTROLESS_PKGS[@]}") $SUITE-$(rootfs_key "${DB_PKGS[@]}") "
+for tar in "$CACHE"/rootfs/*.tar; do
+  [[ -f $tar && $keep != *" $(basename "$tar" .tar) "* ]] && rm -f "$tar"
+done
+"$DOCKER" images --format '{{.Repository}}:{{.Tag}}' berth-standins/rootfs | while read -r img; do
+  [[ $keep == *" ${img#*:} "* ]] || "$DOCKER" rmi "$img" >/dev/null 2>&1 || true
 done
 log "done in $(($(now) - T_ALL))s"

@@ -15,8 +15,13 @@ echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/docke
 printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends postgresql gosu >/dev/null
+apt-get install -y -qq --no-install-recommends postgresql gosu locales >/dev/null
 rm -f /usr/sbin/policy-rc.d
+
+# The official image runs with LANG=en_US.utf8.
+echo 'en_US.UTF-8 UTF-8' >>/etc/locale.gen
+locale-gen >/dev/null
+locale -a | grep -qx en_US.utf8
 
 major=$(ls /usr/lib/postgresql)
 bindir=/usr/lib/postgresql/$major/bin
@@ -29,6 +34,6 @@ sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '*'!" "$sample"
 grep -F "listen_addresses = '*'" "$sample"
 
 install -d -o postgres -g postgres -m 1777 /var/lib/postgresql
-install -d -o postgres -g postgres -m 3775 /var/run/postgresql
+install -d -o postgres -g postgres -m 3777 /var/run/postgresql
 mkdir -p /docker-entrypoint-initdb.d
 install -m 0755 /recipe/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
