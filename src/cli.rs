@@ -22,7 +22,9 @@ Examples:
       An organisation's own preset (it may `extends:` a built-in one).
 
 Answers are layered: built-in defaults < --preset < --answers (or DIR/berth.yml) < flags and --set.
-Exit status: 0 written, 1 refused (existing files differ; use --force), 2 usage or invalid answers.";
+Exit status: 0 written, 1 refused (existing files differ: use --force; or the wizard was declined or
+cancelled), 2 usage or invalid answers.
+Without -y or --answers, a terminal gets the wizard; anything else exits 2.";
 
 #[derive(Debug, Parser)]
 #[command(

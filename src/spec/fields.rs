@@ -47,7 +47,7 @@ macro_rules! field {
     };
 }
 
-/// All fields, in the order the wizard asks them and `berth.yml` lists them.
+/// All fields, in the order `berth.yml` and `--help` list them.
 pub static FIELDS: &[Field] = &[
     field!("name", "name", One, "NAME", value::project_name,
         "Project name: lowercase letters, digits, '-' or '_' (default: the target directory's name)"),
