@@ -119,7 +119,10 @@ measure() { # name dir dockerfile
   dep=$(build "$dir" "$file" "$tag")
   printf '%-8s cold %6ss  size over base %6.1f MB  dead layer bytes %6.1f MB  source rebuild %5ss  +1 dependency %6ss  compiler: %s\n' \
     "$name" "$cold" "$(python3 -c "print(($size - $base) / 1e6)")" "$(python3 -c "print($dead / 1e6)")" "$source" "$dep" "${compiler:-none}"
-  echo "$name $cold $size $base $dead $source $dep" >> "$work/results"
+  # The layer a COPY of /wheels made (the lesson's), from the image's own history.
+  local wheels
+  wheels=$("$DOCKER" history --no-trunc --human=false --format '{{.Size}} {{.CreatedBy}}' "$tag" | awk '/COPY \/wheels/ {print $1; exit}')
+  echo "$name $cold $size $base $dead $source $dep ${wheels:-0}" >> "$work/results"
 }
 
 echo "base image $BASE; requirements: $(tr '\n' ' ' <<<"$requirements")"
@@ -131,4 +134,7 @@ rows = {r.split()[0]: [float(x) for x in r.split()[1:]] for r in open(sys.argv[1
 l, b = rows["lesson"], rows["berth"]
 print(f"berth/lesson: cold build {b[0]/l[0]:.2f}x, size over base {(b[1]-b[2])/(l[1]-l[2]):.2f}x, "
       f"+1 dependency rebuild {b[5]/l[5]:.2f}x ({b[5]/l[5]*100:.0f}% of the lesson's)")
+target = (l[1] - l[2] - l[7]) / 1e6
+print(f"size over base: berth {(b[1]-b[2])/1e6:.1f} MB; lesson {(l[1]-l[2])/1e6:.1f} MB minus its /wheels layer "
+      f"{l[7]/1e6:.1f} MB = {target:.1f} MB")
 PY
