@@ -1,5 +1,6 @@
 //! berth's integration tests: one binary, one module per command, a fluent builder per run.
 
+mod audit;
 mod examples;
 mod new;
 mod presets;

@@ -1,0 +1,61 @@
+//! BC009: capabilities not dropped.
+
+use crate::audit::compose::ComposeFile;
+use crate::audit::rule::{Check, FileKind, Rule, Sink};
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    code: "BC009",
+    name: "cap-drop-missing",
+    kind: FileKind::Compose,
+    severity: Severity::Medium,
+    summary: "A service keeps Docker's default capabilities (`cap_drop: [ALL]` is missing).",
+    fix: "Add `cap_drop: [ALL]` and `cap_add` only what the service needs.",
+    docs: r#"## What it does
+Flags a service whose `cap_drop` does not contain `ALL` (case-insensitive, with or without `CAP_`). Reported on the service name.
+
+## Why is this bad?
+Docker grants 14 capabilities by default (CHOWN, DAC_OVERRIDE, SETUID, NET_RAW...). A non-root app on a port above 1024 needs none of them, and each one is a step towards privilege escalation.
+
+## Example
+```yaml
+services:
+  app:
+    image: app:1.0
+```
+
+## Use instead
+```yaml
+services:
+  app:
+    image: app:1.0
+    cap_drop: [ALL]
+```
+
+## References
+- CIS Docker Benchmark 5.4; OWASP Docker Security Cheat Sheet rule #3
+- compose-lint CL-0006; KICS ce76b7d0
+"#,
+    opt_in: false,
+    check: Check::Compose(check),
+};
+
+fn check(file: &ComposeFile, sink: &mut Sink) {
+    for svc in file.services() {
+        let dropped = svc.strings("cap_drop").iter().any(|(c, _)| c.to_ascii_uppercase().trim_start_matches("CAP_") == "ALL");
+        if !dropped {
+            sink.scoped(svc.key.line, svc.key.col, svc.name, "the service keeps Docker's default capabilities: add `cap_drop: [ALL]`");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testing::lines;
+
+    #[test]
+    fn flags_services_without_cap_drop_all() {
+        assert_eq!(lines(&RULE, "services:\n  a:\n    image: x:1\n  b:\n    cap_drop: [all]\n  c:\n    cap_drop: [NET_RAW]\n"), [2, 6]);
+    }
+}

@@ -1,0 +1,61 @@
+//! BC006: images without a digest (opt-in).
+
+use crate::audit::compose::ComposeFile;
+use crate::audit::rule::{Check, FileKind, Rule, Sink};
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    code: "BC006",
+    name: "compose-image-not-pinned-by-digest",
+    kind: FileKind::Compose,
+    severity: Severity::Medium,
+    summary: "A service image is not pinned by digest.",
+    fix: "Append the digest (`postgres:18.6-trixie@sha256:...`) and let Dependabot or Renovate update it.",
+    docs: r#"## What it does
+**Opt-in** (`enable: [BC006]`). Flags `image:` without `@sha256:` (after `${VAR:-default}` interpolation).
+
+## Why is this bad?
+A tag is mutable: the same file can start a different image tomorrow. It is opt-in for the reason BD006 is: a digest can only come from a registry, which berth does not ask at generation time (compose-lint CL-0019 flags it by default).
+
+## Example
+```yaml
+services:
+  db:
+    image: postgres:18-trixie
+```
+
+## Use instead
+```yaml
+services:
+  db:
+    image: postgres:18-trixie@sha256:0123...
+```
+
+## References
+- CIS Docker Benchmark 5.28; OWASP Docker Security Cheat Sheet rule #13
+- compose-lint CL-0019
+"#,
+    opt_in: true,
+    check: Check::Compose(check),
+};
+
+fn check(file: &ComposeFile, sink: &mut Sink) {
+    for svc in file.services() {
+        if let Some((image, node)) = svc.image() {
+            if !image.unresolved && !image.text.contains('@') {
+                sink.scoped(node.line, node.col, svc.name, format!("`{}` is not pinned by digest", image.text));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testing::lines;
+
+    #[test]
+    fn flags_images_without_digest() {
+        assert_eq!(lines(&RULE, "services:\n  a:\n    image: postgres:18\n  b:\n    image: postgres:18@sha256:aa\n  c:\n    build: .\n"), [3]);
+    }
+}
