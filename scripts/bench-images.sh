@@ -79,10 +79,12 @@ build() { # dir dockerfile tag -> seconds
   python3 -c "print(f'{$ended - $started:.1f}')"
 }
 
-# Bytes of files in layers that a later layer deletes (whiteout) or replaces.
+# Bytes of files in the layers above the base image that a later layer deletes (whiteout) or replaces.
 dead_bytes() {
-  "$DOCKER" save "$1" | python3 -c '
-import io, json, sys, tarfile
+  local base_layers
+  base_layers=$("$DOCKER" image inspect -f '{{len .RootFS.Layers}}' "$BASE")
+  "$DOCKER" save "$1" | BASE_LAYERS=$base_layers python3 -c '
+import io, json, os, sys, tarfile
 outer = tarfile.open(fileobj=io.BytesIO(sys.stdin.buffer.read()))
 manifest = json.load(outer.extractfile("manifest.json"))[0]
 layers = []
@@ -91,6 +93,8 @@ for name in manifest["Layers"]:
     layers.append({m.name.removeprefix("./"): m.size for m in inner.getmembers()})
 dead = 0
 for i, files in enumerate(layers):
+    if i < int(os.environ["BASE_LAYERS"]):
+        continue
     for path, size in files.items():
         for later in layers[i + 1:]:
             parts = path.split("/")
@@ -134,7 +138,7 @@ rows = {r.split()[0]: [float(x) for x in r.split()[1:]] for r in open(sys.argv[1
 l, b = rows["lesson"], rows["berth"]
 print(f"berth/lesson: cold build {b[0]/l[0]:.2f}x, size over base {(b[1]-b[2])/(l[1]-l[2]):.2f}x, "
       f"+1 dependency rebuild {b[5]/l[5]:.2f}x ({b[5]/l[5]*100:.0f}% of the lesson's)")
-target = (l[1] - l[2] - l[7]) / 1e6
+target = (l[1] - l[2] - l[6]) / 1e6
 print(f"size over base: berth {(b[1]-b[2])/1e6:.1f} MB; lesson {(l[1]-l[2])/1e6:.1f} MB minus its /wheels layer "
-      f"{l[7]/1e6:.1f} MB = {target:.1f} MB")
+      f"{l[6]/1e6:.1f} MB = {target:.1f} MB")
 PY
