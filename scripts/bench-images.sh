@@ -79,8 +79,9 @@ build() { # dir dockerfile tag -> seconds
   python3 -c "print(f'{$ended - $started:.1f}')"
 }
 
-# Bytes of files in the layers above the base image that a later layer deletes (whiteout) or replaces.
-dead_bytes() {
+# Of the files in the layers above the base image: their total bytes, the bytes a later layer
+# deletes (whiteout) or replaces, and the bytes of a layer that holds /wheels.
+layer_bytes() {
   local base_layers
   base_layers=$("$DOCKER" image inspect -f '{{len .RootFS.Layers}}' "$BASE")
   "$DOCKER" save "$1" | BASE_LAYERS=$base_layers python3 -c '
@@ -91,10 +92,13 @@ layers = []
 for name in manifest["Layers"]:
     inner = tarfile.open(fileobj=outer.extractfile(name))
     layers.append({m.name.removeprefix("./"): m.size for m in inner.getmembers()})
-dead = 0
+dead = total = wheels = 0
 for i, files in enumerate(layers):
     if i < int(os.environ["BASE_LAYERS"]):
         continue
+    total += sum(files.values())
+    if any(p == "wheels" or p.startswith("wheels/") for p in files):
+        wheels += sum(files.values())
     for path, size in files.items():
         for later in layers[i + 1:]:
             parts = path.split("/")
@@ -104,29 +108,25 @@ for i, files in enumerate(layers):
             if whiteout or opaque or path in later:
                 dead += size
                 break
-print(dead)
+print(total, dead, wheels)
 '
 }
 
 measure() { # name dir dockerfile
   local name=$1 dir=$2 file=$3 tag=berth-bench-$1
   "$DOCKER" builder prune -af >/dev/null
-  local cold source dep size base dead compiler
+  local cold source dep total dead wheels compiler
   cold=$(build "$dir" "$file" "$tag")
-  size=$("$DOCKER" image inspect -f '{{.Size}}' "$tag")
-  base=$("$DOCKER" image inspect -f '{{.Size}}' "$BASE")
-  dead=$(dead_bytes "$tag")
+  read -r total dead wheels < <(layer_bytes "$tag")
   compiler=$("$DOCKER" run --rm --entrypoint /bin/sh "$tag" -c 'command -v gcc cc || true')
   echo "# one-line source change" >> "$dir/src/pipeline.py"
   source=$(build "$dir" "$file" "$tag")
   echo "requests==2.32.3" >> "$dir/requirements.txt"
   dep=$(build "$dir" "$file" "$tag")
-  printf '%-8s cold %6ss  size over base %6.1f MB  dead layer bytes %6.1f MB  source rebuild %5ss  +1 dependency %6ss  compiler: %s\n' \
-    "$name" "$cold" "$(python3 -c "print(($size - $base) / 1e6)")" "$(python3 -c "print($dead / 1e6)")" "$source" "$dep" "${compiler:-none}"
-  # The layer a COPY of /wheels made (the lesson's), from the image's own history.
-  local wheels
-  wheels=$("$DOCKER" history --no-trunc --human=false --format '{{.Size}} {{.CreatedBy}}' "$tag" | awk '/COPY \/wheels/ {print $1; exit}')
-  echo "$name $cold $size $base $dead $source $dep ${wheels:-0}" >> "$work/results"
+  printf '%-8s cold %6ss  over base %6.1f MB (dead %5.1f MB, /wheels layer %5.1f MB)  source rebuild %5ss  +1 dependency %6ss  compiler: %s\n' \
+    "$name" "$cold" "$(python3 -c "print($total / 1e6)")" "$(python3 -c "print($dead / 1e6)")" "$(python3 -c "print($wheels / 1e6)")" \
+    "$source" "$dep" "${compiler:-none}"
+  echo "$name $cold $total $dead $wheels $source $dep" >> "$work/results"
 }
 
 echo "base image $BASE; requirements: $(tr '\n' ' ' <<<"$requirements")"
@@ -136,9 +136,9 @@ python3 - "$work/results" <<'PY'
 import sys
 rows = {r.split()[0]: [float(x) for x in r.split()[1:]] for r in open(sys.argv[1])}
 l, b = rows["lesson"], rows["berth"]
-print(f"berth/lesson: cold build {b[0]/l[0]:.2f}x, size over base {(b[1]-b[2])/(l[1]-l[2]):.2f}x, "
+# Fields: cold, total bytes above base, dead bytes, /wheels layer bytes, source rebuild, +1 dependency.
+print(f"berth/lesson: cold build {b[0]/l[0]:.2f}x, size over base {b[1]/l[1]:.2f}x, "
       f"+1 dependency rebuild {b[5]/l[5]:.2f}x ({b[5]/l[5]*100:.0f}% of the lesson's)")
-target = (l[1] - l[2] - l[6]) / 1e6
-print(f"size over base: berth {(b[1]-b[2])/1e6:.1f} MB; lesson {(l[1]-l[2])/1e6:.1f} MB minus its /wheels layer "
-      f"{l[6]/1e6:.1f} MB = {target:.1f} MB")
+print(f"size over base (file bytes in the layers above the base): berth {b[1]/1e6:.1f} MB; "
+      f"lesson {l[1]/1e6:.1f} MB minus its /wheels layer {l[3]/1e6:.1f} MB = {(l[1]-l[3])/1e6:.1f} MB")
 PY
