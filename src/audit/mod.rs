@@ -10,6 +10,8 @@ pub mod config;
 pub mod context;
 pub mod discover;
 pub mod dockerfile;
+#[cfg(test)]
+mod fuzz_smoke;
 pub mod registry;
 pub mod rule;
 pub mod rules;

@@ -33,6 +33,9 @@ COPY app.py /app/
 ADD --checksum=sha256:24454f830cdd... https://example.com/tool.tar.gz /opt/
 ```
 
+## Compared with other linters
+hadolint DL3020 is an `error`. berth rates ADD medium, as the consolidated rule table does: a local ADD behaves like COPY unless it meets an archive, and the remote-fetch case is what makes it a security concern.
+
 ## References
 - CIS Docker Benchmark 4.9; OWASP Docker Security Cheat Sheet rule #9
 - hadolint DL3020; checkov CKV_DOCKER_4; dockle CIS-DI-0009; KICS 9513a694

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A RUN installs with apt-get but leaves /var/lib/apt/lists in the layer.",
     fix: "End the same RUN with `&& rm -rf /var/lib/apt/lists/*` (or use a cache mount for /var/lib/apt).",
     docs: r#"## What it does
-Flags a RUN that runs `apt-get install` without removing `/var/lib/apt/lists` in the same RUN (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`), unless the lists are on a `--mount=type=cache` or tmpfs.
+Flags a RUN that runs `apt-get update` or `apt-get install` without removing `/var/lib/apt/lists` in the same RUN (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`), unless the lists are on a `--mount=type=cache` or tmpfs.
 
 ## Why is this bad?
 The package lists (tens of MB) stay in the layer; they also date the image and tempt later `apt-get install` without `update`.
@@ -37,7 +37,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -r
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, scripts) in runs(input.file) {
         let commands: Vec<_> = scripts.iter().flat_map(|s| s.commands()).collect();
-        let Some(install) = commands.iter().find(|c| apt_subcommand(c) == Some("install")) else { continue };
+        let Some(install) = commands.iter().find(|c| matches!(apt_subcommand(c), Some("install" | "update"))) else { continue };
         let cleaned = commands.iter().any(|c| {
             (c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/lib/apt/lists"))) || apt_subcommand(c) == Some("dist-clean")
         });

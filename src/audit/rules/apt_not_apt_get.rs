@@ -27,6 +27,9 @@ RUN apt install -y curl
 RUN apt-get install -y --no-install-recommends curl
 ```
 
+## Compared with other linters
+hadolint DL3027 is a `warning`; berth reports it as info because `apt` in a build is an interface-stability issue, not a security exposure.
+
 ## References
 - hadolint DL3027; checkov CKV_DOCKER_9; KICS b84a0b47
 "#,

@@ -28,6 +28,9 @@ WORKDIR /app
 RUN make
 ```
 
+## Compared with other linters
+hadolint DL3003 is a `warning`; berth reports it as info: it is about readable builds.
+
 ## References
 - hadolint DL3003
 "#,

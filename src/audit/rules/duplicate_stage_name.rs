@@ -28,6 +28,9 @@ FROM python:3.13-slim AS build-py
 FROM node:22-slim AS build-js
 ```
 
+## Compared with other linters
+hadolint DL3024 is an `error`; berth rates it low: BuildKit already refuses such a file, so it cannot reach production.
+
 ## References
 - hadolint DL3024; checkov CKV_DOCKER_11
 "#,

@@ -33,6 +33,9 @@ services:
     image: app:1.0
 ```
 
+## Compared with other linters
+compose-lint CL-0016 is critical. berth rates host devices high, as the consolidated table suggests: most `devices:` entries in data pipelines are GPUs or FUSE, which widen the attack surface without being an immediate host takeover; `privileged` (BC001) stays critical.
+
 ## References
 - CIS Docker Benchmark 5.18
 - compose-lint CL-0016

@@ -26,6 +26,9 @@ MAINTAINER data-team@example.com
 LABEL org.opencontainers.image.authors="data-team@example.com"
 ```
 
+## Compared with other linters
+hadolint DL4000 is an `error`; berth reports it as info: a deprecated label instruction has no security effect.
+
 ## References
 - hadolint DL4000; checkov CKV_DOCKER_6
 "#,

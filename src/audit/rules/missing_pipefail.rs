@@ -27,6 +27,9 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN curl -fsSL https://example.com/x.tar.gz | tar -xz -C /opt
 ```
 
+## Compared with other linters
+hadolint DL4006 is a `warning`; berth rates it low: a silently failed pipe gives a broken build, which tests catch, rather than an exposure.
+
 ## References
 - hadolint DL4006; KICS efbf148a
 "#,

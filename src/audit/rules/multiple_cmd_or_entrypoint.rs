@@ -27,6 +27,9 @@ CMD ["python", "b.py"]
 CMD ["python", "b.py"]
 ```
 
+## Compared with other linters
+hadolint DL4003 (`warning`) and DL4004 (`error`); berth rates both low: only the last instruction takes effect, so the risk is a misleading file.
+
 ## References
 - hadolint DL4003, DL4004
 "#,

@@ -30,6 +30,9 @@ USER appuser
 USER 10001:10001
 ```
 
+## Compared with other linters
+hadolint DL3066 (info) flags every non-numeric USER, also a `USER root` that a later numeric USER replaces; berth judges the USER the container runs with (the final stage's last one), and leaves root to BD001/BD002. Both report it at the lowest level.
+
 ## References
 - hadolint DL3066
 "#,

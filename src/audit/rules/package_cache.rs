@@ -27,6 +27,9 @@ RUN dnf install -y gcc
 RUN dnf install -y gcc && dnf clean all
 ```
 
+## Compared with other linters
+hadolint DL3032, DL3036, DL3040 and DL3060 are `warning`s; berth rates them low: kept caches cost size, not security.
+
 ## References
 - hadolint DL3032, DL3040, DL3036; KICS 00481784, 295acb63, 38300d1a
 "#,

@@ -27,6 +27,9 @@ RUN pip install -r requirements.txt
 RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 ```
 
+## Compared with other linters
+hadolint DL3042 is a `warning`; berth rates it low: a kept cache costs image size, not security. berth also accepts a BuildKit cache mount, which hadolint does not know.
+
 ## References
 - hadolint DL3042; KICS f2f903fb
 "#,

@@ -26,6 +26,9 @@ WORKDIR app
 WORKDIR /app
 ```
 
+## Compared with other linters
+hadolint DL3000 is an `error`; berth rates it low: it is a correctness issue of the build, not a security control.
+
 ## References
 - hadolint DL3000; checkov CKV_DOCKER_10
 "#,

@@ -36,6 +36,9 @@ RUN --mount=type=secret,id=api_key \
 ENV DB_PASSWORD_FILE=/run/secrets/db_password
 ```
 
+## Compared with other linters
+hadolint DL3064 matches name substrings, so it also flags `DB_PASSWORD_FILE=/run/secrets/db_password`, the recommended way to pass a secret (hadolint #1245, #1230). berth matches words and treats `*_FILE` and `*_PATH` names as references, on purpose.
+
 ## References
 - CIS Docker Benchmark 4.10; OWASP Docker Security Cheat Sheet rule #12
 - hadolint DL3064 (name substrings; see hadolint #1245, #1230 for its false positives);

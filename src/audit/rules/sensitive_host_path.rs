@@ -35,6 +35,9 @@ services:
       - /etc/localtime:/etc/localtime:ro
 ```
 
+## Compared with other linters
+compose-lint splits this into CL-0013 (high) and CL-0025 (critical, a writable root-equivalent path). berth keeps one rule at high, as the consolidated table suggests, and says in the message whether the mount is writable; BC002 (critical) covers the runtime socket and `/`, `/run`, `/var/run`, the paths that give root on the host outright.
+
 ## References
 - CIS Docker Benchmark 5.6; OWASP Docker Security Cheat Sheet rule #8
 - compose-lint CL-0013, CL-0025; KICS 1c1325ff

@@ -26,6 +26,9 @@ CMD python app.py
 CMD ["python", "app.py"]
 ```
 
+## Compared with other linters
+hadolint DL3025 is a `warning`; berth rates it low: lost signals break clean shutdowns, not isolation.
+
 ## References
 - hadolint DL3025
 "#,

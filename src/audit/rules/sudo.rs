@@ -29,6 +29,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends x && rm -rf /va
 USER 10001
 ```
 
+## Compared with other linters
+hadolint DL3004 is an `error` because sudo makes builds unpredictable. berth rates it medium: in a build it only matters for the privileges it implies for the final image, which BD001/BD002 judge at high.
+
 ## References
 - hadolint DL3004; checkov CKV2_DOCKER_1; dockle DKL-DI-0001; KICS 8ada6e80
 "#,

@@ -27,6 +27,9 @@ RUN pip install --no-cache-dir flask
 RUN pip install --no-cache-dir flask==3.1.2
 ```
 
+## Compared with other linters
+hadolint DL3013/DL3016/DL3028/DL3062 are `warning`s; berth rates unpinned language packages low, as the consolidated table does, because pinning is a repeatability control and the anchors' trackers are full of false positives for it (hadolint #67, #287, #915, #1134).
+
 ## References
 - hadolint DL3013, DL3016, DL3028, DL3062; KICS 02d9c71f, e36d8880
 "#,

@@ -27,6 +27,9 @@ RUN apt-get install -y --no-install-recommends libpq5
 RUN apt-get install -y --no-install-recommends libpq5=17.6-0+deb13u1
 ```
 
+## Compared with other linters
+hadolint DL3008, DL3018, DL3033, DL3037 and DL3041 are on by default as `warning`s. berth makes the rule opt-in and low for the reasons above; digest-pinning the base image (BD006) is the control berth recommends.
+
 ## References
 - CIS Docker Benchmark 5.28; hadolint DL3008, DL3018, DL3033, DL3037, DL3041; KICS 965a08d7, d3499f6d
 "#,
