@@ -128,7 +128,17 @@ fn check_db_not_published(stack: &Stack, db: &str, port: u16) -> Result<String, 
     if connects(loopback) {
         return Err(format!("something answers on {loopback} (the database container publishes nothing; is another server running there?)"));
     }
-    Ok(format!("no port binding; {loopback} refuses connections"))
+    // Forwarded traffic to an internal network is dropped, but the engine's host sits on every
+    // bridge: say so rather than claim more isolation than there is.
+    let address = stack.docker.ok(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", db]).unwrap_or_default();
+    let note = match address.split_whitespace().next().and_then(|ip| format!("{ip}:{port}").parse::<SocketAddr>().ok()) {
+        Some(bridge) if connects(bridge) => format!(
+            "; note: the engine's host itself still reaches the container address {bridge} over the bridge, as on any Docker network (other machines cannot: forwarded traffic is dropped)"
+        ),
+        Some(bridge) => format!("; the container address {bridge} is unreachable from this host too"),
+        None => String::new(),
+    };
+    Ok(format!("no port binding; {loopback} refuses connections{note}"))
 }
 
 /// Python that connects with the app's own settings and secret file, then runs `query`.
