@@ -72,7 +72,7 @@ pub struct BuildContext {
 
 impl BuildContext {
     /// The context of a Dockerfile: its directory, with `Dockerfile.dockerignore` or `.dockerignore`.
-    pub fn for_dockerfile(dockerfile: &Path) -> Option<BuildContext> {
+    pub fn for_dockerfile(dockerfile: &Path) -> BuildContext {
         let dir = dockerfile.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
         let own = dockerfile.file_name().map(|n| dir.join(format!("{}.dockerignore", n.to_string_lossy())));
@@ -85,7 +85,7 @@ impl BuildContext {
         let mut seen = 0;
         list_secret_files(&dir, "", &ignore, &mut secret_files, &mut seen, 0);
         secret_files.sort();
-        Some(BuildContext { dir, ignore, secret_files })
+        BuildContext { dir, ignore, secret_files }
     }
 
     /// A context built from text, for tests and in-memory audits.
@@ -141,7 +141,7 @@ mod tests {
         std::fs::write(dir.path().join("id_rsa"), "x").unwrap();
         std::fs::write(dir.path().join("app.py"), "x").unwrap();
         std::fs::write(dir.path().join(".dockerignore"), "secrets/\n").unwrap();
-        let context = BuildContext::for_dockerfile(&dir.path().join("Dockerfile")).unwrap();
+        let context = BuildContext::for_dockerfile(&dir.path().join("Dockerfile"));
         assert_eq!(context.secret_files, ["id_rsa"]);
     }
 }

@@ -116,7 +116,7 @@ fn audit_path(path: &Path, kind: Option<FileKind>, config: &Config, contexts: &C
         let context = match cached {
             Some(c) => c,
             None => {
-                let built = Arc::new(BuildContext::for_dockerfile(path).expect("a context"));
+                let built = Arc::new(BuildContext::for_dockerfile(path));
                 contexts.lock().expect("context cache").insert(dockerignore_key, built.clone());
                 built
             }

@@ -43,7 +43,6 @@ struct Tool {
 struct Driver {
     name: &'static str,
     version: &'static str,
-    information_uri: &'static str,
     rules: Vec<RuleDescriptor>,
 }
 
@@ -208,7 +207,6 @@ impl Renderer for Sarif {
                     driver: Driver {
                         name: "berth",
                         version: env!("CARGO_PKG_VERSION"),
-                        information_uri: "https://github.com/berth-dev/berth",
                         rules: descriptors(),
                     },
                 },

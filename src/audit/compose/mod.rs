@@ -206,6 +206,17 @@ impl<'a> Service<'a> {
         }
     }
 
+    /// The secrets the service uses: (name, node), from the short (`- name`) and long
+    /// (`- source: name`) syntax.
+    pub fn secrets(&self) -> Vec<(String, &'a Node)> {
+        self.get("secrets")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|item| item.as_str().or_else(|| item.get("source").and_then(Node::as_str)).map(|name| (name.to_string(), item)))
+            .collect()
+    }
+
     /// `environment:` as (key, value, node) in both the mapping and the `KEY=value` list forms.
     /// The value is `None` for a bare `KEY` (taken from the host environment).
     pub fn environment(&self) -> Vec<(String, Option<String>, &'a Node)> {
@@ -292,6 +303,14 @@ mod tests {
         assert_eq!((mounts[0].kind.as_str(), mounts[0].read_only), ("bind", true));
         assert_eq!(mounts[1].kind, "volume");
         assert_eq!((mounts[2].source.as_deref(), mounts[2].propagation.as_deref()), (Some("/etc"), Some("rshared")));
+    }
+
+    #[test]
+    fn reads_secrets_in_both_syntaxes() {
+        let c = compose("services:\n  a:\n    secrets:\n      - db_password\n      - source: api_token\n        target: token\n        mode: 0400\n");
+        let services = c.services();
+        let names: Vec<_> = services[0].secrets().into_iter().map(|(n, node)| (n, node.line)).collect();
+        assert_eq!(names, [("db_password".to_string(), 4), ("api_token".to_string(), 5)]);
     }
 
     #[test]
