@@ -145,13 +145,17 @@ pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &
             Outcome::Refused
         }
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "error: {e}\nnothing was written");
             Outcome::Error
         }
     }
 }
 
 pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    if args.dir.exists() && !args.dir.is_dir() {
+        let _ = writeln!(err, "error: {} exists and is not a directory; give berth new a directory (it is created when missing)", args.dir.display());
+        return Outcome::Error;
+    }
     let gathered = gather(&args);
     if !args.non_interactive && args.answers.is_none() {
         if wizard::is_interactive() {

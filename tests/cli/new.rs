@@ -279,3 +279,10 @@ fn valid_values_stay_in_their_place() {
     let workflow = yaml(&run.read("p/.github/workflows/container.yml"));
     assert_eq!(workflow["env"]["IMAGE"], yaml("registry.local:5000/team/a-b"));
 }
+
+#[test]
+fn a_file_in_place_of_the_directory_is_a_clear_error() {
+    let run = Berth::new().file("afile", "x").args(&["new", "afile", "-y"]).run().expect_code(2);
+    assert!(run.stderr().contains("afile exists and is not a directory"), "{}", run.stderr());
+    assert_eq!(run.read("afile"), "x");
+}
