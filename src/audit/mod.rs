@@ -64,8 +64,11 @@ pub fn run(options: &Options) -> Result<Report, AuditError> {
     Ok(report)
 }
 
-/// `a/./b` -> `a/b`, `./x` -> `x`, with `/` separators.
+/// `a/./b` -> `a/b`, `./x` -> `x`, with `/` separators; absolute paths under the current
+/// directory become relative, so reports and `.berth-audit.yml` globs see repository paths.
 fn display(path: &Path) -> String {
+    let relative = path.is_absolute().then(|| std::env::current_dir().ok()).flatten().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    let path = relative.as_deref().filter(|p| !p.as_os_str().is_empty()).unwrap_or(path);
     let shown = path.to_string_lossy().replace('\\', "/");
     let mut shown = shown.replace("/./", "/");
     while let Some(rest) = shown.strip_prefix("./") {

@@ -112,8 +112,7 @@ pub fn secret_in_text(text: &str) -> Option<&'static str> {
             from = at + prefix.len();
         }
     }
-    if let Some(userinfo) = url_password(text) {
-        let _ = userinfo;
+    if url_password(text).is_some() {
         return Some("a URL with a password");
     }
     None

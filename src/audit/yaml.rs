@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// Most nodes a document may expand to through aliases ("billion laughs" protection).
-const MAX_NODES: usize = 200_000;
+/// Most nodes aliases may add by expansion ("billion laughs" protection); nodes written out in
+/// the text are bounded by its size.
+const MAX_EXPANDED: usize = 1_000_000;
 /// Deepest nesting accepted.
 const MAX_DEPTH: usize = 256;
 
@@ -124,7 +125,7 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
-    nodes: usize,
+    expanded: usize,
     error: Option<YamlError>,
     done: bool,
 }
@@ -219,14 +220,13 @@ impl MarkedEventReceiver for Builder {
         let (line, col) = position(mark);
         match event {
             Event::Scalar(text, style, anchor, _) => {
-                self.nodes += 1;
                 let plain = style == TScalarStyle::Plain;
                 self.push_value(Node { value: Value::Scalar { text, plain }, line, col }, anchor);
             }
             Event::Alias(id) => match self.anchors.get(&id).cloned() {
                 Some(mut node) => {
-                    self.nodes += count(&node);
-                    if self.nodes > MAX_NODES {
+                    self.expanded += count(&node);
+                    if self.expanded > MAX_EXPANDED {
                         return self.fail(mark, "too many nodes after expanding aliases");
                     }
                     // An alias is reported where it is used.
@@ -250,21 +250,16 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceEnd => {
                 if let Some(Frame::Seq(node, anchor)) = self.stack.pop() {
-                    self.nodes += 1;
                     self.push_value(node, anchor);
                 }
             }
             Event::MappingEnd => {
                 if let Some(Frame::Map(mut node, anchor, _)) = self.stack.pop() {
-                    self.nodes += 1;
                     merge_keys(&mut node);
                     self.push_value(node, anchor);
                 }
             }
             _ => {}
-        }
-        if self.nodes > MAX_NODES {
-            self.fail(mark, "too many nodes");
         }
     }
 }

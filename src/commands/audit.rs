@@ -32,9 +32,14 @@ pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
             return Outcome::Error;
         }
     };
-    if let Err(e) = format.renderer().render(&report, out) {
-        let _ = writeln!(err, "error: cannot write the report: {e}");
-        return Outcome::Error;
+    match format.renderer().render(&report, out) {
+        // A closed pipe (`berth audit | head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write the report: {e}");
+            return Outcome::Error;
+        }
+        Ok(()) => {}
     }
     if format != Format::Text {
         for e in &report.errors {

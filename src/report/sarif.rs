@@ -17,18 +17,18 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub struct Sarif;
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run<'a>>,
+    runs: Vec<Run>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run {
     tool: Tool,
-    results: Vec<SarifResult<'a>>,
+    results: Vec<SarifResult>,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
 }
@@ -84,35 +84,46 @@ struct RuleProperties {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult<'a> {
+struct SarifResult {
     rule_id: &'static str,
     rule_index: usize,
     level: &'static str,
     message: Text,
-    locations: Vec<Location<'a>>,
+    locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location<'a> {
-    physical_location: PhysicalLocation<'a>,
+struct Location {
+    physical_location: PhysicalLocation,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation<'a> {
-    artifact_location: ArtifactLocation<'a>,
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<Region>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ArtifactLocation<'a> {
-    uri: &'a str,
-    uri_base_id: &'static str,
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+/// Relative paths resolve against the checkout (`%SRCROOT%`); absolute ones become `file://` URIs.
+fn artifact(path: &str) -> ArtifactLocation {
+    let encoded = path.replace('%', "%25").replace(' ', "%20");
+    if path.starts_with('/') {
+        ArtifactLocation { uri: format!("file://{encoded}"), uri_base_id: None }
+    } else {
+        ArtifactLocation { uri: encoded, uri_base_id: Some("%SRCROOT%") }
+    }
 }
 
 #[derive(Serialize)]
@@ -139,7 +150,7 @@ struct Invocation {
 struct Notification {
     level: &'static str,
     message: Text,
-    locations: Vec<Location<'static>>,
+    locations: Vec<Location>,
 }
 
 fn security_severity(severity: Severity) -> &'static str {
@@ -179,7 +190,7 @@ impl Renderer for Sarif {
                 message: Text { text: format!("{} Fix: {}", d.message, d.fix) },
                 locations: vec![Location {
                     physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation { uri: &d.path, uri_base_id: "%SRCROOT%" },
+                        artifact_location: artifact(&d.path),
                         region: Some(Region { start_line: d.line.max(1), start_column: d.column.max(1) }),
                     },
                 }],
@@ -278,6 +289,7 @@ mod tests {
         assert_eq!(run["results"][1]["suppressions"][0]["kind"], "external");
         assert_eq!(run["results"][1]["suppressions"][0]["justification"], "why");
         assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+        assert_eq!(serde_json::to_value(artifact("/abs/my file")).unwrap()["uri"], "file:///abs/my%20file");
         assert_eq!(run["invocations"][0]["toolExecutionNotifications"][0]["level"], "error");
     }
 }

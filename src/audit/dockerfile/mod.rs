@@ -92,7 +92,9 @@ impl Instruction {
 
     /// Line and column of a byte offset in [`Instruction::text`].
     pub fn position(&self, offset: usize) -> (u32, u32) {
-        let segment = self.segments.iter().rev().find(|s| s.offset <= offset).copied().unwrap_or(Segment { offset: 0, line: self.line, col: self.col });
+        // Segments are in offset order: the last one starting at or before `offset`.
+        let index = self.segments.partition_point(|s| s.offset <= offset);
+        let segment = index.checked_sub(1).map(|i| self.segments[i]).unwrap_or(Segment { offset: 0, line: self.line, col: self.col });
         (segment.line, segment.col + (offset - segment.offset) as u32)
     }
 

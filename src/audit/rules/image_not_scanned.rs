@@ -37,8 +37,11 @@ steps:
     check: Check::Workflow(check),
 };
 
-/// Whether a step builds a container image, and whether it pushes one.
-pub fn builds_and_pushes(workflow: &Workflow) -> (Option<(&str, u32, u32)>, Option<(&str, u32, u32)>) {
+/// A step's job, line and column.
+pub type StepAt<'a> = (&'a str, u32, u32);
+
+/// The first step that builds a container image, and the first that pushes one.
+pub fn builds_and_pushes(workflow: &Workflow) -> (Option<StepAt<'_>>, Option<StepAt<'_>>) {
     let mut build = None;
     let mut push = None;
     for step in workflow.steps() {

@@ -63,8 +63,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                 for script in instruction.scripts() {
                     for command in script.commands() {
                         let args = command.args();
-                        for (i, word) in command.assignments.iter().chain(command.words.iter()).enumerate() {
-                            let _ = i;
+                        for word in command.assignments.iter().chain(command.words.iter()) {
                             if let Some(kind) = secret_in_text(&word.text) {
                                 let (line, col) = instruction.position(word.start);
                                 sink.at(line, col, format!("`{}` is given {kind} in clear text", command.name()));

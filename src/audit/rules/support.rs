@@ -46,7 +46,7 @@ pub fn final_lineage(file: &Dockerfile) -> Vec<(&Stage, &[Instruction])> {
 
 /// The last USER in effect in the final stage (inherited from stages it builds on).
 pub fn final_user(file: &Dockerfile) -> Option<&Instruction> {
-    final_lineage(file).into_iter().flat_map(|(_, body)| body.iter()).filter(|i| i.keyword == "USER").last()
+    final_lineage(file).into_iter().rev().find_map(|(_, body)| body.iter().rev().find(|i| i.keyword == "USER"))
 }
 
 /// The user part of `user[:group]`.

@@ -40,16 +40,15 @@ hadolint DL3008, DL3018, DL3033, DL3037 and DL3041 are on by default as `warning
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for_each_command(input.file, |_, command, (line, col)| {
         let name = command.name();
-        let (sub, packages) = if apt_subcommand(command) == Some("install") {
-            ("install", package_args(command, "install", &["-o", "-t", "-c"]))
+        let packages = if apt_subcommand(command) == Some("install") {
+            package_args(command, "install", &["-o", "-t", "-c"])
         } else if name == "apk" && pm_subcommand(command) == Some("add") {
-            ("add", package_args(command, "add", &["-t", "--virtual", "-X", "--repository"]))
+            package_args(command, "add", &["-t", "--virtual", "-X", "--repository"])
         } else if matches!(name, "yum" | "dnf" | "microdnf" | "tdnf") && pm_subcommand(command) == Some("install") {
-            ("install", package_args(command, "install", &["--setopt"]))
+            package_args(command, "install", &["--setopt"])
         } else {
             return;
         };
-        let _ = sub;
         let unpinned: Vec<&str> = packages
             .iter()
             .map(|w| w.text.as_str())

@@ -38,7 +38,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -r
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, scripts) in runs(input.file) {
         let commands: Vec<_> = scripts.iter().flat_map(|s| s.commands()).collect();
-        fn sub<'a>(c: &'a crate::audit::shell::Command) -> &'a str {
+        fn sub(c: &crate::audit::shell::Command) -> &str {
             apt_subcommand(c).or_else(|| pm_subcommand(c)).unwrap_or("")
         }
         let update = commands.iter().find(|c| matches!(sub(c), "update" | "makecache" | "refresh") && (c.name() != "yum" && c.name() != "dnf" || sub(c) == "makecache"));

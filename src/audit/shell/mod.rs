@@ -77,9 +77,7 @@ impl Command {
                 let takes_value = matches!((wrapper.as_str(), t), ("sudo", "-u" | "-g" | "-C" | "-h" | "-p" | "-U") | ("nice", "-n") | ("timeout", "-s" | "-k"));
                 if t.starts_with('-') {
                     words = &words[if takes_value { 2.min(words.len()) } else { 1 }..];
-                } else if wrapper == "env" && t.contains('=') {
-                    words = &words[1..];
-                } else if wrapper == "timeout" && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                } else if (wrapper == "env" && t.contains('=')) || (wrapper == "timeout" && t.chars().next().is_some_and(|c| c.is_ascii_digit())) {
                     words = &words[1..];
                 } else {
                     break;
