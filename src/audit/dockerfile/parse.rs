@@ -35,6 +35,8 @@ fn continues(text: &str, escape: char) -> bool {
 }
 
 pub(super) fn parse(src: &str) -> Result<Parsed, ParseError> {
+    // BuildKit ignores a UTF-8 byte order mark, as editors on Windows write one.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let lines: Vec<&str> = src.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let mut escape = '\\';
     let mut i = 0;
@@ -303,6 +305,13 @@ mod tests {
         assert_eq!(inner.keyword, "RUN");
         assert_eq!(inner.flag("mount"), Some("type=cache,target=/c"));
         assert_eq!(inner.args(), "make");
+    }
+
+    #[test]
+    fn accepts_crlf_and_a_byte_order_mark() {
+        let p = parse("\u{feff}FROM a\r\nRUN x \\\r\n  y\r\n").unwrap();
+        assert_eq!(p.instructions.len(), 2);
+        assert_eq!(p.instructions[1].args(), "x   y");
     }
 
     #[test]

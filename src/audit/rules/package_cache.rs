@@ -9,10 +9,10 @@ pub static RULE: Rule = Rule {
     name: "package-cache-kept",
     kind: FileKind::Dockerfile,
     severity: Severity::Low,
-    summary: "A RUN installs with yum, dnf, microdnf or zypper without cleaning the cache.",
+    summary: "A RUN installs with yum, dnf, microdnf, zypper or yarn without cleaning the cache.",
     fix: "End the same RUN with `&& yum clean all` (`dnf clean all`, `zypper clean`), or use a cache mount.",
     docs: r#"## What it does
-Flags `yum`/`dnf`/`microdnf`/`tdnf install` or `zypper install` without `clean all` (or `zypper clean`, or removing `/var/cache/yum|dnf`) in the same RUN.
+Flags `yum`/`dnf`/`microdnf`/`tdnf install` or `zypper install` without `clean all` (or `zypper clean`, or removing `/var/cache/yum|dnf`) in the same RUN, and `yarn install`/`yarn add` without `yarn cache clean` (or a cache mount).
 
 ## Why is this bad?
 Package caches and metadata stay in the layer: larger images for nothing.
@@ -44,7 +44,14 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             (matches!(c.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper") && matches!(pm_subcommand(c), Some("clean" | "cc")))
                 || (c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/cache/yum") || w.text.starts_with("/var/cache/dnf") || w.text.starts_with("/var/cache/zypp")))
         }) || has_cache_mount(instruction, &["/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp"]);
+        let yarn_cleaned = commands.iter().any(|c| c.name() == "yarn" && c.args().first().is_some_and(|w| w.text == "cache") && c.args().get(1).is_some_and(|w| w.text == "clean"))
+            || has_cache_mount(instruction, &["/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn"]);
         for command in &commands {
+            let yarn_install = command.name() == "yarn" && matches!(command.args().first().map(|w| w.text.as_str()), Some("install" | "add") | None) && !command.args().iter().any(|w| w.text == "--no-cache" || w.text.starts_with("--cache-folder"));
+            if yarn_install && !yarn_cleaned {
+                let (line, col) = instruction.position(command.start());
+                sink.at(line, col, "`yarn install` leaves its cache in the layer: add `yarn cache clean`");
+            }
             let install = matches!(command.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper") && matches!(pm_subcommand(command), Some("install" | "in" | "groupinstall"));
             if install && !cleaned {
                 let (line, col) = instruction.position(command.start());
