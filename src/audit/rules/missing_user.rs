@@ -23,8 +23,9 @@ official image. A vulnerability in the application then gives root inside the co
 shorter path to the host. hadolint (DL3002) and checkov (CKV_DOCKER_8) only catch an explicit
 `USER root`; this rule catches the implicit case (hadolint #328, #650).
 
-Base images that already run as a non-root user (distroless `:nonroot`) are accepted when their
-tag says so; any other such base needs an inline waiver with the reason
+Base images documented to run as a non-root user are accepted: tags with `nonroot` (distroless),
+Chainguard images (`cgr.dev/chainguard/*`, except `-dev` tags), `bitnami/*` and `*-unprivileged`
+images. Any other such base needs an inline waiver with the reason
 (`# berth: ignore=BD001 the base image runs as uid 65532`).
 
 ## Example
@@ -51,6 +52,17 @@ CMD ["python", "app.py"]
     check: Check::Dockerfile(check),
 };
 
+/// Base images documented to run as a non-root user by default.
+fn runs_as_non_root(image: &str) -> bool {
+    let image = crate::audit::dockerfile::ImageRef::parse(image);
+    let tag = image.tag.as_deref().unwrap_or("");
+    let repository = image.repository();
+    tag.split(['-', '_', '.']).any(|part| part == "nonroot" || part == "rootless")
+        || image.name.starts_with("cgr.dev/chainguard/") && !tag.contains("dev")
+        || repository.starts_with("bitnami/")
+        || repository.ends_with("-unprivileged")
+}
+
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     let file = input.file;
     let Some(stage) = file.final_stage() else { return };
@@ -58,10 +70,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         return;
     }
     let lineage = final_lineage(file);
-    let nonroot_base = lineage.first().and_then(|(s, _)| s.image.as_deref()).is_some_and(|image| {
-        let tag = crate::audit::dockerfile::ImageRef::parse(image).tag.unwrap_or_default();
-        tag.split(['-', '_', '.']).any(|part| part == "nonroot" || part == "rootless")
-    });
+    let nonroot_base = lineage.first().and_then(|(s, _)| s.image.as_deref()).is_some_and(runs_as_non_root);
     if lineage.first().is_some_and(|(s, _)| s.image.as_deref() == Some("scratch")) || nonroot_base {
         return;
     }
@@ -86,5 +95,9 @@ mod tests {
         assert!(lines(&RULE, "FROM a AS base\nUSER 1000\nFROM base\nCMD [\"x\"]\n").is_empty());
         assert!(lines(&RULE, "FROM gcr.io/distroless/python3-debian13:nonroot\nCMD [\"x\"]\n").is_empty());
         assert!(lines(&RULE, "FROM scratch\nCOPY app /app\n").is_empty());
+        for base in ["cgr.dev/chainguard/python:latest", "bitnami/postgresql:17", "nginxinc/nginx-unprivileged:1.27"] {
+            assert!(lines(&RULE, &format!("FROM {base}\nCMD [\"x\"]\n")).is_empty(), "{base}");
+        }
+        assert_eq!(lines(&RULE, "FROM cgr.dev/chainguard/python:latest-dev\n"), [1]);
     }
 }
