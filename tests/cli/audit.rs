@@ -279,3 +279,30 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
     let shown: Vec<String> = report.diagnostics.iter().take(20).map(|d| format!("{}:{} {} {}", d.path, d.line, d.code, d.message)).collect();
     assert!(report.diagnostics.is_empty(), "pinned output with digest rules on:\n{}", shown.join("\n"));
 }
+
+#[test]
+fn directories_are_searched_for_all_three_kinds() {
+    let workflow = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v7\n        with:\n          persist-credentials: false\n";
+    let compose = "services:\n  db:\n    image: postgres\n";
+    let run = Berth::new()
+        .file(".github/workflows/ci.yml", workflow)
+        .file("deploy/docker-compose.prod.yml", compose)
+        .file("api/api.Dockerfile", BAD_DOCKERFILE)
+        .file("templates/Dockerfile.tera", "{% if x %}FROM a{% endif %}\n")
+        .file("notes.yml", "services: {}\n")
+        .args(&["audit", "--format", "json"])
+        .run()
+        .expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let paths: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, BTreeSet::from([".github/workflows/ci.yml", "api/api.Dockerfile", "deploy/docker-compose.prod.yml"]));
+    assert_eq!(v["summary"]["files"], 3, "templates and other YAML are not audited");
+    let codes: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains("BW001") && codes.contains("BC007") && codes.contains("BD013"), "{codes:?}");
+}
+
+#[test]
+fn a_named_file_that_is_none_of_the_three_kinds_is_an_error() {
+    let run = Berth::new().file("README.md", "# hello\n").args(&["audit", "README.md"]).run().expect_code(2);
+    assert!(run.stdout().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"), "{}", run.stdout());
+}
