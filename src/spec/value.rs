@@ -192,7 +192,7 @@ pub fn cpus(raw: &str) -> Result<Parsed, String> {
         && !v.starts_with('.')
         && !v.ends_with('.');
     match v.parse::<f64>() {
-        Ok(n) if shape_ok && n >= 0.01 && n <= 256.0 => Ok(v.to_string()),
+        Ok(n) if shape_ok && (0.01..=256.0).contains(&n) => Ok(v.to_string()),
         _ => Err("use a number of CPUs from 0.01 to 256, e.g. 0.5 or 2".into()),
     }
 }

@@ -19,6 +19,12 @@ pub struct Berth {
     stdin: Option<String>,
 }
 
+impl Default for Berth {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Berth {
     pub fn new() -> Self {
         Berth { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new(), stdin: None }
