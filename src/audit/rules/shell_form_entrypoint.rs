@@ -8,13 +8,13 @@ pub static RULE: Rule = Rule {
     name: "shell-form-entrypoint",
     kind: FileKind::Dockerfile,
     severity: Severity::Low,
-    summary: "CMD or ENTRYPOINT is in shell form, so the process does not get signals and needs a shell.",
+    summary: "CMD, ENTRYPOINT or HEALTHCHECK CMD is in shell form, so it needs a shell and the process does not get signals.",
     fix: "Use the JSON (exec) form: `CMD [\"python\", \"app.py\"]`.",
     docs: r#"## What it does
-Flags `CMD` and `ENTRYPOINT` written as plain text in the final stage (the shell form).
+Flags `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` written as plain text in the final stage (the shell form).
 
 ## Why is this bad?
-The shell form runs `/bin/sh -c`, which becomes PID 1 and does not forward SIGTERM: `docker stop` waits and then kills the app without a clean shutdown. It also requires a shell, which distroless images do not have.
+The shell form runs `/bin/sh -c`, which becomes PID 1 and does not forward SIGTERM: `docker stop` waits and then kills the app without a clean shutdown. It also requires a shell, which distroless images do not have: a shell-form HEALTHCHECK there fails every time and the container is never healthy.
 
 ## Example
 ```dockerfile
@@ -43,6 +43,13 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         if matches!(instruction.keyword.as_str(), "CMD" | "ENTRYPOINT") && instruction.json.is_none() && !instruction.args().trim().is_empty() {
             sink.at(instruction.line, instruction.col, format!("{} in shell form: signals go to /bin/sh, not the app", instruction.keyword));
         }
+        if instruction.keyword == "HEALTHCHECK" {
+            let command = instruction.args().trim();
+            let shell_form = command.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("CMD")) && !command[3..].trim_start().starts_with('[');
+            if shell_form {
+                sink.at(instruction.line, instruction.col, "HEALTHCHECK CMD in shell form: it needs /bin/sh in the image");
+            }
+        }
     }
 }
 
@@ -54,5 +61,6 @@ mod tests {
     #[test]
     fn flags_shell_form() {
         assert_eq!(lines(&RULE, "FROM a\nENTRYPOINT [\"x\"]\nCMD python app.py\n"), [3]);
+    assert_eq!(lines(&RULE, "FROM a\nHEALTHCHECK --interval=5s CMD curl -f http://x/\nHEALTHCHECK CMD [\"x\"]\nHEALTHCHECK NONE\n"), [2]);
     }
 }
