@@ -38,8 +38,16 @@ fn seeds() -> Vec<String> {
         .iter()
         .flat_map(|r| r.docs.split("```").skip(1).step_by(2).map(|block| block.split_once('\n').map_or(block, |(_, body)| body).to_string()))
         .collect();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit");
-    if let Ok(dirs) = std::fs::read_dir(fixtures) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Rule fixtures, and inputs `cargo fuzz` once crashed on (fuzz/regressions/<target>/).
+    for place in [root.join("tests/fixtures/audit"), root.join("fuzz/regressions")] {
+        add_files(&place, &mut seeds);
+    }
+    seeds
+}
+
+fn add_files(place: &Path, seeds: &mut Vec<String>) {
+    if let Ok(dirs) = std::fs::read_dir(place) {
         for dir in dirs.flatten() {
             for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
                 if let Ok(text) = std::fs::read_to_string(file.path()) {
@@ -48,7 +56,6 @@ fn seeds() -> Vec<String> {
             }
         }
     }
-    seeds
 }
 
 fn mutate(rng: &mut Rng, seed: &str) -> String {
@@ -86,6 +93,13 @@ pub fn run(cases: usize, seed: u64) -> usize {
     let config = Config::default();
     let mut rng = Rng(seed | 1);
     let mut parsed = 0;
+    // Every seed as it is first, so past crashes are replayed exactly.
+    for seed in &seeds {
+        for kind in [FileKind::Dockerfile, FileKind::Compose, FileKind::Workflow] {
+            let outcome = std::panic::catch_unwind(|| super::audit_text("seed", seed, kind, None, &config));
+            assert!(outcome.is_ok(), "{kind:?} panicked on a seed:\n{seed:?}");
+        }
+    }
     for case in 0..cases {
         let base = &seeds[rng.below(seeds.len())];
         let text = mutate(&mut rng, base);

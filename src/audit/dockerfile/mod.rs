@@ -134,7 +134,8 @@ impl Instruction {
         let words: Vec<&shell::Word> = script.pipelines.iter().flat_map(|p| &p.commands).flat_map(|c| c.assignments.iter().chain(&c.words)).collect();
         let Some(first) = words.first() else { return Vec::new() };
         if self.keyword == "ENV" && !first.text.contains('=') {
-            let value = args.trim_start()[first.text.len().min(args.trim_start().len())..].trim().to_string();
+            // The value is the raw text after the key's word (its end is an offset in `text`).
+            let value = self.text.get(first.end.min(self.args_end)..self.args_end).unwrap_or("").trim().to_string();
             return vec![KeyValue { key: first.text.clone(), expands: value.contains('$'), value: Some(value), offset: first.start }];
         }
         words
@@ -358,6 +359,15 @@ mod tests {
         assert!(kv[2].expands);
         assert_eq!(df.instructions[1].position(kv[2].offset).0, 3);
         assert_eq!(df.instructions[2].key_values()[0].value.as_deref(), Some("some value"));
+    }
+
+    #[test]
+    fn legacy_env_values_with_quotes_and_multibyte_text() {
+        // Found by `cargo fuzz run dockerfile`: the key's unquoted length was used as a byte offset.
+        let df = Dockerfile::parse("FROM a\nENV http-abc123\" homc/exam\u{390}\nENV \"K\" v\u{e9}\n").unwrap();
+        assert_eq!(df.instructions[1].key_values()[0].key, "http-abc123 homc/examΐ");
+        let kv = &df.instructions[2].key_values()[0];
+        assert_eq!((kv.key.as_str(), kv.value.as_deref()), ("K", Some("vé")));
     }
 
     #[test]
