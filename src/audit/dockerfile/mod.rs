@@ -95,7 +95,9 @@ impl Instruction {
         // Segments are in offset order: the last one starting at or before `offset`.
         let index = self.segments.partition_point(|s| s.offset <= offset);
         let segment = index.checked_sub(1).map(|i| self.segments[i]).unwrap_or(Segment { offset: 0, line: self.line, col: self.col });
-        (segment.line, segment.col + (offset - segment.offset) as u32)
+        // Columns count characters, as SARIF's `unicodeCodePoints` says.
+        let chars = self.text.get(segment.offset..offset).map_or(offset - segment.offset, |t| t.chars().count());
+        (segment.line, segment.col + chars as u32)
     }
 
     /// The shell scripts this RUN executes: the shell form's text, an exec form that calls a
