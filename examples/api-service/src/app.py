@@ -34,7 +34,7 @@ def connect():
         dbname=os.environ.get("DB_NAME", "app"),
         user=os.environ.get("DB_USER", "app"),
         password=read_secret("DB_PASSWORD_FILE"),
-        connect_timeout=5,
+        connect_timeout=10,
     )
 
 

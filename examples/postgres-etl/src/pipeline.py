@@ -39,13 +39,12 @@ def read_secret(variable: str) -> str:
 
 
 def connect():
-    password = read_secret("DB_PASSWORD_FILE")
     return psycopg2.connect(
         host=os.environ.get("DB_HOST", "db"),
         port=int(os.environ.get("DB_PORT", "5432")),
         dbname=os.environ.get("DB_NAME", "app"),
         user=os.environ.get("DB_USER", "app"),
-        password=password,
+        password=read_secret("DB_PASSWORD_FILE"),
         connect_timeout=10,
     )
 
