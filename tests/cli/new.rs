@@ -286,3 +286,29 @@ fn a_file_in_place_of_the_directory_is_a_clear_error() {
     assert!(run.stderr().contains("afile exists and is not a directory"), "{}", run.stderr());
     assert_eq!(run.read("afile"), "x");
 }
+
+/// The starter code must at least be valid Python for every database, driver and workload.
+#[test]
+fn starter_code_is_valid_python() {
+    let mut combos = Vec::new();
+    for database in ["postgres", "mariadb", "none"] {
+        for workload in ["batch", "api"] {
+            for build in [None, Some("gcc,libpq-dev,default-libmysqlclient-dev")] {
+                combos.push((database, workload, build));
+            }
+        }
+    }
+    for (database, workload, build) in combos {
+        let mut args = vec!["new", "p", "-y", "--database", database, "--workload", workload];
+        if let Some(packages) = build {
+            args.extend(["--build-packages", packages]);
+        }
+        let run = Berth::new().args(&args).run().expect_code(0);
+        let entry = if workload == "api" { "p/src/app.py" } else { "p/src/pipeline.py" };
+        let status = std::process::Command::new("python3")
+            .args(["-m", "py_compile", &run.dir.path().join(entry).to_string_lossy()])
+            .status()
+            .expect("python3 runs");
+        assert!(status.success(), "{database}/{workload}/{build:?}: {entry} does not compile:\n{}", run.read(entry));
+    }
+}
