@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::commands::new::{resolve_all, Gathered};
 use crate::spec::{self, ProjectSpec};
 use cleanup::Cleanup;
 use docker::Docker;
@@ -141,13 +142,10 @@ pub fn load_project(dir: &Path) -> Result<ProjectSpec, VerifyError> {
         )));
     }
     let (layer, problems) = spec::load_answers(&path);
-    let env = crate::commands::new::environment(dir);
-    let resolved = spec::resolve(&[spec::defaults(), layer], &env);
-    match (resolved, problems.is_empty()) {
-        (Ok(r), true) => Ok(r.spec),
-        (Ok(_), false) | (Err(_), false) => Err(VerifyError::Project(problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))),
-        (Err(p), true) => Err(VerifyError::Project(p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))),
-    }
+    let gathered = Gathered { layers: vec![spec::defaults(), layer], answers_file: Some(path), problems };
+    resolve_all(&gathered, dir)
+        .map(|resolved| resolved.spec)
+        .map_err(|problems| VerifyError::Project(problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")))
 }
 
 fn check_engine(docker: &Docker) -> Result<String, VerifyError> {

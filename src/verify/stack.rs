@@ -40,9 +40,12 @@ impl Stack<'_> {
         self.docker.ok(&["ps", "-aq", "--filter", &project, "--filter", &service]).ok().filter(|id| !id.is_empty())
     }
 
-    fn python(&self, container: &str, code: &str) -> Result<String, String> {
+    /// Runs Python code in a running container; `args` become `sys.argv[1..]`.
+    fn python(&self, container: &str, code: &str, args: &[&str]) -> Result<String, String> {
         let python = format!("{VENV}/bin/python");
-        self.docker.ok(&["exec", container, &python, "-c", code]).map_err(|e| e.message)
+        let mut command = vec!["exec", container, &python, "-c", code];
+        command.extend_from_slice(args);
+        self.docker.ok(&command).map_err(|e| e.message)
     }
 
     fn logs(&self, container: &str) -> String {
@@ -90,7 +93,7 @@ fn check_read_only(stack: &Stack, app: &str, data_dir: &str) -> Result<String, S
          def probe(path):\n    try:\n        open(path, 'w').write('x'); os.remove(path); return 'writable'\n    except OSError as e:\n        return errno.errorcode.get(e.errno, str(e.errno))\n\
          print(probe('/app/.berth-verify'), probe('/tmp/.berth-verify'), probe('{data_dir}/.berth-verify'))"
     );
-    let out = stack.python(app, &code)?;
+    let out = stack.python(app, &code, &[])?;
     let results: Vec<&str> = out.split_whitespace().collect();
     match results.as_slice() {
         ["EROFS", "writable", "writable"] => Ok(format!("writing /app fails with EROFS; /tmp (tmpfs) and {data_dir} (volume) are writable")),
@@ -153,13 +156,13 @@ fn db_query_code(driver: &str, query: &str) -> String {
 }
 
 fn check_db_auth(stack: &Stack, app: &str, driver: &str, spec: &ProjectSpec) -> Result<String, String> {
-    let one = stack.python(app, &db_query_code(driver, "SELECT 1"))?;
+    let one = stack.python(app, &db_query_code(driver, "SELECT 1"), &[])?;
     if one.trim() != "1" {
         return Err(format!("SELECT 1 returned {one:?}"));
     }
     let mut detail = format!("the app container connects as DB_USER with the password from DB_PASSWORD_FILE ({driver}) and runs SELECT 1");
     if !spec.is_api() {
-        if let Ok(runs) = stack.python(app, &db_query_code(driver, "SELECT COUNT(*) FROM pipeline_runs")) {
+        if let Ok(runs) = stack.python(app, &db_query_code(driver, "SELECT COUNT(*) FROM pipeline_runs"), &[]) {
             detail.push_str(&format!("; the pipeline has recorded {} run(s)", runs.trim()));
         }
     }
@@ -214,8 +217,7 @@ fn check_no_egress(stack: &Stack, listener: &Listener, app: Option<&str>, db: Op
     let port = LISTENER_PORT.to_string();
     let mut tried = Vec::new();
     if let (Some(app), false) = (app, spec.is_api()) {
-        let code = CONNECT_CODE.replace("sys.argv[1]", &format!("{:?}", listener.ip)).replace("int(sys.argv[2])", &port);
-        let out = stack.python(app, &code)?;
+        let out = stack.python(app, CONNECT_CODE, &[&listener.ip, &port])?;
         if out.starts_with("reached") {
             return Err(format!("app reached {}:{port} outside its internal network", listener.ip));
         }
@@ -288,7 +290,7 @@ pub fn checks(
         return Ok(());
     };
     rec.outcome("app.read-only", check_read_only(&stack, &app, context.data_dir));
-    let status = stack.python(&app, "print(open('/proc/1/status').read())");
+    let status = stack.python(&app, "print(open('/proc/1/status').read())", &[]);
     rec.outcome("app.capabilities", check_capabilities(status));
     match (&db, &context.db) {
         (Some(db), Some(db_context)) => {
