@@ -208,14 +208,16 @@ impl clap::FromArgMatches for FieldFlags {
 
 impl Args for FieldFlags {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.next_help_heading("Answers (each also settable with --set KEY=VALUE or in berth.yml)").args(FIELDS.iter().map(|field| {
-            let arg = Arg::new(field.key).long(field.flag).value_name(field.value_name).help(field.help);
-            if field.is_list() {
-                arg.action(ArgAction::Append).value_delimiter(',').num_args(1..)
-            } else {
-                arg.action(ArgAction::Set)
-            }
-        }))
+        cmd.next_help_heading("Answers (each also settable with --set KEY=VALUE or in berth.yml)").args(
+            FIELDS.iter().map(|field| {
+                let arg = Arg::new(field.key).long(field.flag).value_name(field.value_name).help(field.help);
+                if field.is_list() {
+                    arg.action(ArgAction::Append).value_delimiter(',').num_args(1..)
+                } else {
+                    arg.action(ArgAction::Set)
+                }
+            }),
+        )
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
@@ -235,9 +237,23 @@ mod tests {
 
     #[test]
     fn field_flags_parse() {
-        let cli = Cli::try_parse_from(["berth", "new", "x", "--python", "3.12", "--build-packages", "gcc,libpq-dev", "--build-packages", "make"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "berth",
+            "new",
+            "x",
+            "--python",
+            "3.12",
+            "--build-packages",
+            "gcc,libpq-dev",
+            "--build-packages",
+            "make",
+        ])
+        .unwrap();
         let Command::New(args) = cli.command else { panic!() };
         assert_eq!(args.answers_flags.values[0], ("python", RawValue::One("3.12".into())));
-        assert_eq!(args.answers_flags.values[1], ("build_packages", RawValue::List(vec!["gcc".into(), "libpq-dev".into(), "make".into()])));
+        assert_eq!(
+            args.answers_flags.values[1],
+            ("build_packages", RawValue::List(vec!["gcc".into(), "libpq-dev".into(), "make".into()]))
+        );
     }
 }

@@ -61,7 +61,12 @@ pub fn load(value: &str) -> Result<Vec<Layer>, Vec<Problem>> {
     Ok(layers)
 }
 
-fn load_into(value: &str, relative_to: Option<&Path>, chain: &mut Vec<String>, out: &mut Vec<Layer>) -> Result<(), Vec<Problem>> {
+fn load_into(
+    value: &str,
+    relative_to: Option<&Path>,
+    chain: &mut Vec<String>,
+    out: &mut Vec<Layer>,
+) -> Result<(), Vec<Problem>> {
     let fail = |source: &str, message: String| Err(vec![Problem { source: source.to_string(), message }]);
     if chain.len() >= MAX_DEPTH {
         return fail(value, format!("`extends` is nested more than {MAX_DEPTH} deep: {}", chain.join(" -> ")));
@@ -81,7 +86,10 @@ fn load_into(value: &str, relative_to: Option<&Path>, chain: &mut Vec<String>, o
     } else {
         return fail(
             "--preset",
-            format!("unknown preset {value:?}; built-in presets: {} (or give a path to a preset file)", builtin_names().join(", ")),
+            format!(
+                "unknown preset {value:?}; built-in presets: {} (or give a path to a preset file)",
+                builtin_names().join(", ")
+            ),
         );
     };
     if chain.contains(&label) {
@@ -103,7 +111,10 @@ fn load_into(value: &str, relative_to: Option<&Path>, chain: &mut Vec<String>, o
                     problems.append(&mut inner);
                 }
             }
-            None => problems.push(Problem { source: label.clone(), message: "extends: expected a preset name or file path".into() }),
+            None => problems.push(Problem {
+                source: label.clone(),
+                message: "extends: expected a preset name or file path".into(),
+            }),
         }
     }
     let (layer, mut layer_problems) = Layer::from_mapping(Source::Preset(label.clone()), &map, EXTRA_KEYS);

@@ -68,7 +68,8 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
 /// Refuses paths that could leave the target directory: absolute, `..`, or through a symlink
 /// that resolves outside it.
 fn check_inside(root: &Path, relative: &Path) -> Result<(), WriteError> {
-    let unsafe_path = |reason: &str| WriteError::UnsafePath { path: relative.to_path_buf(), reason: reason.to_string() };
+    let unsafe_path =
+        |reason: &str| WriteError::UnsafePath { path: relative.to_path_buf(), reason: reason.to_string() };
     if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
         return Err(unsafe_path("only plain relative paths inside the target directory are written"));
     }
@@ -81,7 +82,12 @@ fn check_inside(root: &Path, relative: &Path) -> Result<(), WriteError> {
     }
     let real = existing.canonicalize().map_err(io_error(&existing))?;
     if !real.starts_with(&real_root) {
-        return Err(unsafe_path(&format!("{} resolves to {}, outside {}", existing.display(), real.display(), real_root.display())));
+        return Err(unsafe_path(&format!(
+            "{} resolves to {}, outside {}",
+            existing.display(),
+            real.display(),
+            real_root.display()
+        )));
     }
     Ok(())
 }
@@ -153,7 +159,8 @@ impl Plan {
         if !conflicts.is_empty() && !force {
             return Err(WriteError::Conflicts(conflicts));
         }
-        let to_write: Vec<&PlannedFile> = self.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).collect();
+        let to_write: Vec<&PlannedFile> =
+            self.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).collect();
         let mut created_dirs = Vec::new();
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
         let result = (|| {
@@ -244,7 +251,10 @@ fn random_password() -> Result<String, WriteError> {
     let mut out = String::with_capacity(33);
     let mut buf = [0u8; 64];
     while out.len() < 32 {
-        getrandom::fill(&mut buf).map_err(|e| WriteError::Io { path: PathBuf::from("secrets"), source: std::io::Error::other(e.to_string()) })?;
+        getrandom::fill(&mut buf).map_err(|e| WriteError::Io {
+            path: PathBuf::from("secrets"),
+            source: std::io::Error::other(e.to_string()),
+        })?;
         for b in buf {
             // 248 = 4 * 62: rejecting the rest keeps every character equally likely.
             if b < 248 && out.len() < 32 {
@@ -283,7 +293,12 @@ mod tests {
         let actions: Vec<_> = plan.files.iter().map(|f| (f.path.to_str().unwrap(), f.action)).collect();
         assert_eq!(
             actions,
-            vec![("differs", Action::Overwrite), ("mine.py", Action::Keep), ("new", Action::Create), ("same", Action::Unchanged)]
+            vec![
+                ("differs", Action::Overwrite),
+                ("mine.py", Action::Keep),
+                ("new", Action::Create),
+                ("same", Action::Unchanged)
+            ]
         );
         assert!(matches!(plan.apply(false), Err(WriteError::Conflicts(c)) if c == vec![PathBuf::from("differs")]));
         assert!(!dir.path().join("new").exists(), "a refused plan writes nothing");
@@ -312,7 +327,13 @@ mod tests {
         // A plain file where a directory must go makes the second write fail.
         fs::write(dir.path().join("blocker"), "").unwrap();
         let mut plan = plan(dir.path(), &files(&[("a/first", FileKind::Managed, "1")])).unwrap();
-        plan.files.push(PlannedFile { path: "blocker/second".into(), kind: FileKind::Managed, action: Action::Create, new: "2".into(), old: None });
+        plan.files.push(PlannedFile {
+            path: "blocker/second".into(),
+            kind: FileKind::Managed,
+            action: Action::Create,
+            new: "2".into(),
+            old: None,
+        });
         assert!(plan.apply(false).is_err());
         assert!(!dir.path().join("a").exists(), "created directories are removed");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();

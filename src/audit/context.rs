@@ -91,12 +91,23 @@ impl BuildContext {
     /// A context built from text, for tests and in-memory audits.
     pub fn in_memory(dockerignore: &str, files: &[&str]) -> BuildContext {
         let ignore = DockerIgnore::parse(dockerignore);
-        let secret_files = files.iter().filter(|f| super::secrets::is_secret_file(f) && !ignore.excludes(f)).map(|f| f.to_string()).collect();
+        let secret_files = files
+            .iter()
+            .filter(|f| super::secrets::is_secret_file(f) && !ignore.excludes(f))
+            .map(|f| f.to_string())
+            .collect();
         BuildContext { dir: PathBuf::from("."), ignore, secret_files }
     }
 }
 
-fn list_secret_files(dir: &Path, prefix: &str, ignore: &DockerIgnore, out: &mut Vec<String>, seen: &mut usize, depth: usize) {
+fn list_secret_files(
+    dir: &Path,
+    prefix: &str,
+    ignore: &DockerIgnore,
+    out: &mut Vec<String>,
+    seen: &mut usize,
+    depth: usize,
+) {
     if depth > 12 || *seen > MAX_FILES {
         return;
     }

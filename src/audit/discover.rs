@@ -6,7 +6,25 @@ use std::path::{Path, PathBuf};
 use super::rule::FileKind;
 
 /// Template and backup extensions: `Dockerfile.tera` is a template, not a Dockerfile.
-const NOT_A_DOCKERFILE: &[&str] = &["tera", "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "md", "txt", "orig", "bak", "swp", "dockerignore", "rej", "patch", "sh", "py"];
+const NOT_A_DOCKERFILE: &[&str] = &[
+    "tera",
+    "j2",
+    "jinja",
+    "jinja2",
+    "tmpl",
+    "tpl",
+    "template",
+    "md",
+    "txt",
+    "orig",
+    "bak",
+    "swp",
+    "dockerignore",
+    "rej",
+    "patch",
+    "sh",
+    "py",
+];
 
 /// The kind of a file from its path alone, as directory search sees it.
 pub fn kind_of(path: &Path) -> Option<FileKind> {
@@ -16,7 +34,8 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     let yaml = ext == "yml" || ext == "yaml";
     if yaml {
         let parent = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
-        let grandparent = path.parent().and_then(Path::parent).and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+        let grandparent =
+            path.parent().and_then(Path::parent).and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
         if parent.as_deref() == Some("workflows") && grandparent.as_deref() == Some(".github") {
             return Some(FileKind::Workflow);
         }
@@ -25,7 +44,10 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
         }
         return None;
     }
-    let dockerish = lower.starts_with("dockerfile") || lower.starts_with("containerfile") || lower.ends_with(".dockerfile") || lower.ends_with(".containerfile");
+    let dockerish = lower.starts_with("dockerfile")
+        || lower.starts_with("containerfile")
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile");
     if dockerish && !(lower.contains('.') && NOT_A_DOCKERFILE.contains(&ext)) {
         return Some(FileKind::Dockerfile);
     }
@@ -48,7 +70,9 @@ pub fn kind_of_named(path: &Path, text: &str) -> Option<FileKind> {
         }
         return None;
     }
-    text.lines().any(|l| l.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("FROM "))).then_some(FileKind::Dockerfile)
+    text.lines()
+        .any(|l| l.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("FROM ")))
+        .then_some(FileKind::Dockerfile)
 }
 
 /// Directories searched, named files kept; sorted, without duplicates.
@@ -116,8 +140,11 @@ mod tests {
             std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
             std::fs::write(root.join(path), text).unwrap();
         }
-        let found: Vec<String> =
-            discover(&[root.to_path_buf()]).unwrap().into_iter().map(|(p, _)| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/")).collect();
+        let found: Vec<String> = discover(&[root.to_path_buf()])
+            .unwrap()
+            .into_iter()
+            .map(|(p, _)| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
         assert_eq!(found, [".github/workflows/ci.yml", "Dockerfile", "svc/compose.yml"]);
     }
 }

@@ -12,9 +12,57 @@ use super::rule::FileKind;
 /// Fragments that stress the parsers: continuations, heredocs, quotes, substitutions,
 /// YAML anchors, merge keys, flow collections and odd characters.
 const FRAGMENTS: &[&str] = &[
-    "\\\n", "\\", "`", "<<EOF\n", "<<-\"E\"\n", "EOF\n", "\"", "'", "$(", ")", "${", "}", "$((", "&&", "||", "|", ";", "#", "\n", "\r\n", "\t", " ",
-    "# escape=`\n", "FROM ", "RUN ", "ONBUILD ", "COPY --from=", "--mount=type=secret,id=", "ARG A=${B:-", "[\"", "\"]", "&a ", "*a", "<<: ", "<<: [*a, *b]",
-    "- ", ": ", "{", "[", "]", "? ", "!!str ", "|\n", ">-\n", "---\n", "...\n", "${{ github.event.issue.title }}", "é", "\u{0}", "\u{feff}", "𝔘",
+    "\\\n",
+    "\\",
+    "`",
+    "<<EOF\n",
+    "<<-\"E\"\n",
+    "EOF\n",
+    "\"",
+    "'",
+    "$(",
+    ")",
+    "${",
+    "}",
+    "$((",
+    "&&",
+    "||",
+    "|",
+    ";",
+    "#",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "# escape=`\n",
+    "FROM ",
+    "RUN ",
+    "ONBUILD ",
+    "COPY --from=",
+    "--mount=type=secret,id=",
+    "ARG A=${B:-",
+    "[\"",
+    "\"]",
+    "&a ",
+    "*a",
+    "<<: ",
+    "<<: [*a, *b]",
+    "- ",
+    ": ",
+    "{",
+    "[",
+    "]",
+    "? ",
+    "!!str ",
+    "|\n",
+    ">-\n",
+    "---\n",
+    "...\n",
+    "${{ github.event.issue.title }}",
+    "é",
+    "\u{0}",
+    "\u{feff}",
+    "𝔘",
 ];
 
 struct Rng(u64);
@@ -36,7 +84,13 @@ impl Rng {
 fn seeds() -> Vec<String> {
     let mut seeds: Vec<String> = RULES
         .iter()
-        .flat_map(|r| r.docs.split("```").skip(1).step_by(2).map(|block| block.split_once('\n').map_or(block, |(_, body)| body).to_string()))
+        .flat_map(|r| {
+            r.docs
+                .split("```")
+                .skip(1)
+                .step_by(2)
+                .map(|block| block.split_once('\n').map_or(block, |(_, body)| body).to_string())
+        })
         .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // Rule fixtures, and inputs `cargo fuzz` once crashed on (fuzz/regressions/<target>/).

@@ -67,7 +67,11 @@ pub fn run(options: &Options) -> Result<Report, AuditError> {
 /// `a/./b` -> `a/b`, `./x` -> `x`, with `/` separators; absolute paths under the current
 /// directory become relative, so reports and `.berth-audit.yml` globs see repository paths.
 fn display(path: &Path) -> String {
-    let relative = path.is_absolute().then(|| std::env::current_dir().ok()).flatten().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    let relative = path
+        .is_absolute()
+        .then(|| std::env::current_dir().ok())
+        .flatten()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
     let path = relative.as_deref().filter(|p| !p.as_os_str().is_empty()).unwrap_or(path);
     let shown = path.to_string_lossy().replace('\\', "/");
     let mut shown = shown.replace("/./", "/");
@@ -88,7 +92,11 @@ fn audit_files(files: &[(PathBuf, Option<FileKind>)], config: &Config) -> Report
             .chunks(chunk)
             .map(|part| {
                 let contexts = &contexts;
-                scope.spawn(move || part.iter().map(|(path, kind)| (display(path), audit_path(path, *kind, config, contexts))).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(path, kind)| (display(path), audit_path(path, *kind, config, contexts)))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("an audit thread panicked")).collect()
@@ -105,16 +113,28 @@ fn audit_files(files: &[(PathBuf, Option<FileKind>)], config: &Config) -> Report
     report
 }
 
-fn audit_path(path: &Path, kind: Option<FileKind>, config: &Config, contexts: &ContextCache) -> Result<Vec<Diagnostic>, FileError> {
+fn audit_path(
+    path: &Path,
+    kind: Option<FileKind>,
+    config: &Config,
+    contexts: &ContextCache,
+) -> Result<Vec<Diagnostic>, FileError> {
     let shown = display(path);
     let error = |message: String| FileError { path: shown.clone(), line: 0, column: 0, message };
     let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".into()))?;
-    let kind = kind.or_else(|| discover::kind_of_named(path, &text)).ok_or_else(|| error("not a Dockerfile, compose file or GitHub workflow".into()))?;
+    let kind = kind
+        .or_else(|| discover::kind_of_named(path, &text))
+        .ok_or_else(|| error("not a Dockerfile, compose file or GitHub workflow".into()))?;
     let context = if kind == FileKind::Dockerfile && needs_context(&text) {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let key = dir.join(path.file_name().unwrap_or_default());
-        let dockerignore_key = if dir.join(format!("{}.dockerignore", path.file_name().unwrap_or_default().to_string_lossy())).exists() { key } else { dir };
+        let dockerignore_key =
+            if dir.join(format!("{}.dockerignore", path.file_name().unwrap_or_default().to_string_lossy())).exists() {
+                key
+            } else {
+                dir
+            };
         let cached = contexts.lock().expect("context cache").get(&dockerignore_key).cloned();
         let context = match cached {
             Some(c) => c,
@@ -135,13 +155,21 @@ fn audit_path(path: &Path, kind: Option<FileKind>, config: &Config, contexts: &C
 fn needs_context(text: &str) -> bool {
     text.lines().any(|l| {
         let t = l.trim_start();
-        t.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("COPY ")) || t.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("ADD "))
+        t.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("COPY "))
+            || t.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("ADD "))
     })
 }
 
 /// Audits one file's text; `shown` is the path used in findings.
-pub fn audit_text(shown: &str, text: &str, kind: FileKind, context: Option<&BuildContext>, config: &Config) -> Result<Vec<Diagnostic>, FileError> {
-    let parse_error = |line: u32, column: u32, message: String| FileError { path: shown.to_string(), line, column, message };
+pub fn audit_text(
+    shown: &str,
+    text: &str,
+    kind: FileKind,
+    context: Option<&BuildContext>,
+    config: &Config,
+) -> Result<Vec<Diagnostic>, FileError> {
+    let parse_error =
+        |line: u32, column: u32, message: String| FileError { path: shown.to_string(), line, column, message };
     let settings = Settings { trusted_registries: config.trusted_registries.clone() };
     let mut found: Vec<(&'static rule::Rule, rule::Finding)> = Vec::new();
     let mut anchors: Vec<(u32, u32)> = Vec::new();
@@ -158,7 +186,8 @@ pub fn audit_text(shown: &str, text: &str, kind: FileKind, context: Option<&Buil
         }
         FileKind::Any => return Err(parse_error(0, 0, "not a Dockerfile, compose file or GitHub workflow".into())),
         FileKind::Compose | FileKind::Workflow => {
-            let root = yaml::parse(text).map_err(|e| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message)))?;
+            let root =
+                yaml::parse(text).map_err(|e| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message)))?;
             if root.as_map().is_none() {
                 return Err(parse_error(root.line, root.col, "expected a mapping at the top level".into()));
             }
@@ -181,12 +210,18 @@ pub fn audit_text(shown: &str, text: &str, kind: FileKind, context: Option<&Buil
     }
     let (pragmas, bad) = suppress::scan(text, kind != FileKind::Dockerfile);
     for b in bad {
-        found.push((&rules::invalid_suppression::RULE, rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None }));
+        found.push((
+            &rules::invalid_suppression::RULE,
+            rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None },
+        ));
     }
     let lines: Vec<&str> = text.lines().collect();
     let mut diagnostics = Vec::with_capacity(found.len());
     for (rule, finding) in found {
-        let anchor = anchors.iter().find(|(start, end)| *start <= finding.line && finding.line <= *end).map_or(finding.line, |(start, _)| *start);
+        let anchor = anchors
+            .iter()
+            .find(|(start, end)| *start <= finding.line && finding.line <= *end)
+            .map_or(finding.line, |(start, _)| *start);
         let inline = (rule.code != rules::invalid_suppression::RULE.code)
             .then(|| suppress::find(&pragmas, &lines, rule.code, finding.line, anchor))
             .flatten()
@@ -210,7 +245,12 @@ pub fn audit_text(shown: &str, text: &str, kind: FileKind, context: Option<&Buil
     Ok(diagnostics)
 }
 
-fn run_rules(kind: FileKind, config: &Config, found: &mut Vec<(&'static rule::Rule, rule::Finding)>, mut check: impl FnMut(&Check, &mut Sink)) {
+fn run_rules(
+    kind: FileKind,
+    config: &Config,
+    found: &mut Vec<(&'static rule::Rule, rule::Finding)>,
+    mut check: impl FnMut(&Check, &mut Sink),
+) {
     for rule in registry::RULES.iter().copied().filter(|r| r.kind == kind) {
         if rule.opt_in && !config.is_enabled(rule.code) {
             continue;

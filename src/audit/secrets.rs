@@ -6,12 +6,16 @@
 //! bearer tokens, private-key blocks, well-known token prefixes and URLs with a password.
 
 /// Words that make a name a credential on their own.
-const SECRET_WORDS: &[&str] = &["password", "passwd", "pwd", "pass", "secret", "token", "apikey", "passphrase", "credentials", "credential"];
+const SECRET_WORDS: &[&str] =
+    &["password", "passwd", "pwd", "pass", "secret", "token", "apikey", "passphrase", "credentials", "credential"];
 /// `<word> key` pairs that name a key which is a secret (a bare `_KEY` is not: `LICENSE_KEY`).
-const KEY_QUALIFIERS: &[&str] = &["api", "secret", "private", "access", "encryption", "signing", "master", "auth", "client", "account"];
+const KEY_QUALIFIERS: &[&str] =
+    &["api", "secret", "private", "access", "encryption", "signing", "master", "auth", "client", "account"];
 /// A last word that makes the value a reference to a secret, not the secret.
-const REFERENCE_WORDS: &[&str] =
-    &["file", "path", "dir", "id", "name", "user", "username", "host", "port", "url", "length", "ttl", "expiry", "timeout", "type", "header", "env", "var", "ref", "endpoint", "policy", "mode", "method", "kind"];
+const REFERENCE_WORDS: &[&str] = &[
+    "file", "path", "dir", "id", "name", "user", "username", "host", "port", "url", "length", "ttl", "expiry",
+    "timeout", "type", "header", "env", "var", "ref", "endpoint", "policy", "mode", "method", "kind",
+];
 
 /// Splits `DB_PASSWORD`, `db-password`, `dbPassword` into lower-case words.
 pub fn name_words(name: &str) -> Vec<String> {
@@ -55,7 +59,10 @@ pub fn is_harmless_value(value: &str) -> bool {
     v.is_empty()
         || v.starts_with('$')
         || v.starts_with("/run/secrets/")
-        || matches!(v.to_ascii_lowercase().as_str(), "0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "~")
+        || matches!(
+            v.to_ascii_lowercase().as_str(),
+            "0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "~"
+        )
 }
 
 fn boundary_before(text: &str, at: usize) -> bool {
@@ -143,15 +150,37 @@ pub fn is_secret_file(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let parent = path.rsplit('/').nth(1).unwrap_or("");
-    if name.ends_with(".example") || name.ends_with(".sample") || name.ends_with(".template") || name.ends_with(".dist") || name.ends_with(".pub") {
+    if name.ends_with(".example")
+        || name.ends_with(".sample")
+        || name.ends_with(".template")
+        || name.ends_with(".dist")
+        || name.ends_with(".pub")
+    {
         return false;
     }
     if name == ".env" || name.starts_with(".env.") {
         return true;
     }
     const NAMES: &[&str] = &[
-        "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".netrc", "_netrc", ".pypirc", ".npmrc", ".git-credentials", ".dockercfg", "credentials.json",
-        ".htpasswd", "htpasswd", "secrets.yml", "secrets.yaml", "secrets.json", "terraform.tfstate", ".boto", ".s3cfg",
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        ".netrc",
+        "_netrc",
+        ".pypirc",
+        ".npmrc",
+        ".git-credentials",
+        ".dockercfg",
+        "credentials.json",
+        ".htpasswd",
+        "htpasswd",
+        "secrets.yml",
+        "secrets.yaml",
+        "secrets.json",
+        "terraform.tfstate",
+        ".boto",
+        ".s3cfg",
     ];
     if NAMES.contains(&name.as_str()) {
         return true;
@@ -160,7 +189,9 @@ pub fn is_secret_file(path: &str) -> bool {
     if matches!(ext, "pem" | "key" | "p12" | "pfx" | "jks" | "keystore" | "kdbx" | "ppk" | "asc" | "gpg") {
         return true;
     }
-    if (name.contains("credentials") || name.starts_with("service-account") || name.starts_with("serviceaccount")) && ext == "json" {
+    if (name.contains("credentials") || name.starts_with("service-account") || name.starts_with("serviceaccount"))
+        && ext == "json"
+    {
         return true;
     }
     if matches!(parent, ".ssh" | ".aws" | ".docker" | ".kube") && !name.ends_with(".pub") && name != "known_hosts" {
@@ -168,7 +199,8 @@ pub fn is_secret_file(path: &str) -> bool {
     }
     let data_ext = matches!(ext, "" | "txt" | "json" | "yml" | "yaml" | "ini" | "cfg" | "conf" | "env" | "toml");
     let words = name_words(name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem));
-    data_ext && words.iter().any(|w| matches!(w.as_str(), "password" | "passwd" | "secret" | "secrets" | "token" | "apikey"))
+    data_ext
+        && words.iter().any(|w| matches!(w.as_str(), "password" | "passwd" | "secret" | "secrets" | "token" | "apikey"))
 }
 
 #[cfg(test)]
@@ -177,17 +209,40 @@ mod tests {
 
     #[test]
     fn credential_names_are_matched_as_words() {
-        for name in ["DB_PASSWORD", "API_KEY", "apiKey", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "POSTGRES_PASSWORD", "client_secret", "DB_PASS"] {
+        for name in [
+            "DB_PASSWORD",
+            "API_KEY",
+            "apiKey",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "POSTGRES_PASSWORD",
+            "client_secret",
+            "DB_PASS",
+        ] {
             assert!(is_credential_name(name), "{name}");
         }
-        for name in ["GOPRIVATE", "LICENSE_KEY", "DB_PASSWORD_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "DB_USER", "USERNAME", "PASSPORT_ID", "AWS_ACCESS_KEY_ID", "PATH", "SORT_KEY"] {
+        for name in [
+            "GOPRIVATE",
+            "LICENSE_KEY",
+            "DB_PASSWORD_FILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "DB_USER",
+            "USERNAME",
+            "PASSPORT_ID",
+            "AWS_ACCESS_KEY_ID",
+            "PATH",
+            "SORT_KEY",
+        ] {
             assert!(!is_credential_name(name), "{name}");
         }
     }
 
     #[test]
     fn secret_values_by_shape() {
-        assert_eq!(secret_in_text("curl -H \"Authorization: Bearer sk-abc123\" https://x"), Some("an authorization token"));
+        assert_eq!(
+            secret_in_text("curl -H \"Authorization: Bearer sk-abc123\" https://x"),
+            Some("an authorization token")
+        );
         assert_eq!(secret_in_text("-----BEGIN OPENSSH PRIVATE KEY-----"), Some("a private key"));
         assert_eq!(secret_in_text("API_KEY=sk-abc123def456"), Some("an API key"));
         assert_eq!(secret_in_text("postgres://app:hunter2@db/app"), Some("a URL with a password"));
@@ -200,10 +255,28 @@ mod tests {
 
     #[test]
     fn secret_files() {
-        for path in ["credentials.json", ".env", "config/.env.prod", "deploy/id_rsa", "tls/server.key", "cert.pem", ".aws/credentials", "secrets/db_password", "api_token.txt"] {
+        for path in [
+            "credentials.json",
+            ".env",
+            "config/.env.prod",
+            "deploy/id_rsa",
+            "tls/server.key",
+            "cert.pem",
+            ".aws/credentials",
+            "secrets/db_password",
+            "api_token.txt",
+        ] {
             assert!(is_secret_file(path), "{path}");
         }
-        for path in [".env.example", "id_rsa.pub", "src/app.py", "reset_password.py", "keys.py", "requirements.txt", "README.md"] {
+        for path in [
+            ".env.example",
+            "id_rsa.pub",
+            "src/app.py",
+            "reset_password.py",
+            "keys.py",
+            "requirements.txt",
+            "README.md",
+        ] {
             assert!(!is_secret_file(path), "{path}");
         }
     }

@@ -40,11 +40,16 @@ pub fn scan(text: &str, yaml: bool) -> (Vec<Pragma>, Vec<BadPragma>) {
         }
         let rest = &raw[at + MARKER.len()..];
         let (codes_text, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        let codes: Vec<String> = codes_text.split(',').map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect();
+        let codes: Vec<String> =
+            codes_text.split(',').map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect();
         let column = at as u32;
         let reason = reason.trim().trim_start_matches(['#', '-', ':']).trim().to_string();
         if let Some(unknown) = codes.iter().find(|c| registry::find(c).is_none()) {
-            bad.push(BadPragma { line, column, message: format!("`# berth: ignore=` names an unknown rule `{unknown}`") });
+            bad.push(BadPragma {
+                line,
+                column,
+                message: format!("`# berth: ignore=` names an unknown rule `{unknown}`"),
+            });
             continue;
         }
         if codes.is_empty() || reason.is_empty() {
@@ -65,7 +70,12 @@ pub fn find<'a>(pragmas: &'a [Pragma], text_lines: &[&str], code: &str, line: u3
         } else {
             // The pragma is in the comment block right above the anchor (or the line).
             [anchor, line].iter().any(|target| {
-                *target > p.line && (p.line + 1..*target).all(|l| text_lines.get(l as usize - 1).is_some_and(|t| t.trim_start().starts_with('#') || t.trim().is_empty()))
+                *target > p.line
+                    && (p.line + 1..*target).all(|l| {
+                        text_lines
+                            .get(l as usize - 1)
+                            .is_some_and(|t| t.trim_start().starts_with('#') || t.trim().is_empty())
+                    })
             })
         };
         covers.then_some(p.reason.as_str())

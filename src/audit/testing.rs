@@ -12,7 +12,8 @@ pub fn findings_with(rule: &Rule, text: &str, context: Option<&BuildContext>, se
     let mut sink = Sink::default();
     match &rule.check {
         Check::Dockerfile(f) => {
-            let file = Dockerfile::parse(text).unwrap_or_else(|e| panic!("test Dockerfile does not parse: {e:?}\n{text}"));
+            let file =
+                Dockerfile::parse(text).unwrap_or_else(|e| panic!("test Dockerfile does not parse: {e:?}\n{text}"));
             f(&DockerfileInput { file: &file, context, settings }, &mut sink);
         }
         Check::Compose(f) => f(&ComposeFile::new(yaml::parse(text).expect("test YAML parses")), &mut sink),

@@ -19,7 +19,10 @@ const MAX_DEPTH: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     /// `plain` is false for quoted and block scalars: `"true"` is a string, `true` a boolean.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -279,7 +282,8 @@ mod tests {
 
     #[test]
     fn resolves_anchors_and_merge_keys() {
-        let text = "x-base: &base\n  privileged: true\n  user: root\nservices:\n  a:\n    <<: *base\n    user: \"1000\"\n";
+        let text =
+            "x-base: &base\n  privileged: true\n  user: root\nservices:\n  a:\n    <<: *base\n    user: \"1000\"\n";
         let doc = parse(text).unwrap();
         let a = doc.get("services").unwrap().get("a").unwrap();
         assert_eq!(a.get("user").unwrap().as_str(), Some("1000"));
@@ -308,7 +312,9 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let p = i - 1;
-            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
         }
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("too many"), "{err:?}");

@@ -11,6 +11,17 @@ pub fn run(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         return Outcome::Error;
     };
     let opt_in = if rule.opt_in { " (opt-in: enable it in .berth-audit.yml)" } else { "" };
-    let _ = writeln!(out, "# {} {}\n\nSeverity: {}{}. Applies to: {}.\n\n{}\n\nFix: {}\n\n{}", rule.code, rule.name, rule.severity, opt_in, rule.kind.tag(), rule.summary, rule.fix, rule.docs.trim_end());
+    let _ = writeln!(
+        out,
+        "# {} {}\n\nSeverity: {}{}. Applies to: {}.\n\n{}\n\nFix: {}\n\n{}",
+        rule.code,
+        rule.name,
+        rule.severity,
+        opt_in,
+        rule.kind.tag(),
+        rule.summary,
+        rule.fix,
+        rule.docs.trim_end()
+    );
     Outcome::Success
 }

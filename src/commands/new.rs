@@ -153,7 +153,11 @@ pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &
 
 pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     if args.dir.exists() && !args.dir.is_dir() {
-        let _ = writeln!(err, "error: {} exists and is not a directory; give berth new a directory (it is created when missing)", args.dir.display());
+        let _ = writeln!(
+            err,
+            "error: {} exists and is not a directory; give berth new a directory (it is created when missing)",
+            args.dir.display()
+        );
         return Outcome::Error;
     }
     let gathered = gather(&args);
@@ -161,7 +165,11 @@ pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         if wizard::is_interactive() {
             return run_wizard(&args, &gathered, out, err);
         }
-        let why = if std::io::stdin().is_terminal() { "stderr is not a terminal, so there is nowhere to ask" } else { "stdin is not a terminal, so there is no one to ask" };
+        let why = if std::io::stdin().is_terminal() {
+            "stderr is not a terminal, so there is nowhere to ask"
+        } else {
+            "stdin is not a terminal, so there is no one to ask"
+        };
         let _ = writeln!(
             err,
             "error: berth new needs answers: pass --non-interactive (-y) to use the preset, berth.yml and flags as they are, or --answers FILE ({why})"
@@ -187,7 +195,8 @@ pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
 /// files, and writes only after a yes. Declining, Esc or Ctrl-C write nothing and exit 1.
 fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     // Problems no answer can fix are reported before the first question.
-    let problems: Vec<Problem> = gathered.problems.iter().cloned().chain(wizard::flag_problems(&gathered.layers)).collect();
+    let problems: Vec<Problem> =
+        gathered.problems.iter().cloned().chain(wizard::flag_problems(&gathered.layers)).collect();
     if !problems.is_empty() {
         report_problems(err, &problems);
         return Outcome::Error;
@@ -212,7 +221,11 @@ fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mu
         Ok(answers) => answers,
         Err(e) => return stopped(err, e),
     };
-    let answered = Gathered { layers: answers.layered(&gathered.layers), answers_file: gathered.answers_file.clone(), problems: Vec::new() };
+    let answered = Gathered {
+        layers: answers.layered(&gathered.layers),
+        answers_file: gathered.answers_file.clone(),
+        problems: Vec::new(),
+    };
     let mut resolved = match resolve_all(&answered, &args.dir) {
         Ok(r) => r,
         Err(problems) => {

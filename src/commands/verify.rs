@@ -14,8 +14,17 @@ fn line(check: &CheckResult) -> String {
 }
 
 pub fn run(args: VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    let docker = args.docker.clone().or_else(|| std::env::var_os("BERTH_DOCKER").map(Into::into)).unwrap_or_else(|| "docker".into());
-    let options = Options { dir: args.dir.clone(), docker, keep: args.keep, health_timeout: std::time::Duration::from_secs(args.timeout) };
+    let docker = args
+        .docker
+        .clone()
+        .or_else(|| std::env::var_os("BERTH_DOCKER").map(Into::into))
+        .unwrap_or_else(|| "docker".into());
+    let options = Options {
+        dir: args.dir.clone(),
+        docker,
+        keep: args.keep,
+        health_timeout: std::time::Duration::from_secs(args.timeout),
+    };
     let text = args.format == VerifyFormat::Text;
     if text {
         let _ = writeln!(out, "Verifying {} on the Docker engine", args.dir.display());

@@ -46,10 +46,9 @@ pub fn images(spec: &ProjectSpec) -> Images {
     let (builder, runtime) = match spec.base {
         Base::Slim => (python(&format!("slim-{DEBIAN_RELEASE}")), python(&format!("slim-{DEBIAN_RELEASE}"))),
         Base::Alpine => (python(ALPINE_RELEASE), python(ALPINE_RELEASE)),
-        Base::Distroless => (
-            format!("python:{DISTROLESS_PYTHON_VERSION}-slim-{DEBIAN_RELEASE}"),
-            DISTROLESS_PYTHON.to_string(),
-        ),
+        Base::Distroless => {
+            (format!("python:{DISTROLESS_PYTHON_VERSION}-slim-{DEBIAN_RELEASE}"), DISTROLESS_PYTHON.to_string())
+        }
     };
     let db = match spec.database {
         Database::Postgres => Some(POSTGRES_IMAGE.to_string()),
@@ -85,10 +84,7 @@ const ACTIONS: &[(&str, &str, &str, &str)] = &[
 
 /// Every pinned action, keyed by the name templates use.
 pub fn actions() -> std::collections::BTreeMap<&'static str, Action> {
-    ACTIONS
-        .iter()
-        .map(|(key, repo, sha, version)| (*key, Action { uses: format!("{repo}@{sha}"), version }))
-        .collect()
+    ACTIONS.iter().map(|(key, repo, sha, version)| (*key, Action { uses: format!("{repo}@{sha}"), version })).collect()
 }
 
 #[cfg(test)]

@@ -159,7 +159,13 @@ fn driver(spec: &ProjectSpec) -> Option<Driver> {
             Some(Driver { requirement: "psycopg2==2.9.13", module: "psycopg2" })
         }
         Database::Postgres => Some(Driver { requirement: "psycopg[binary]==3.3.9", module: "psycopg" }),
-        Database::Mariadb if compiles && uses_package(spec, &["default-libmysqlclient-dev", "libmariadb-dev", "mariadb-dev", "mariadb-connector-c-dev"]) => {
+        Database::Mariadb
+            if compiles
+                && uses_package(
+                    spec,
+                    &["default-libmysqlclient-dev", "libmariadb-dev", "mariadb-dev", "mariadb-connector-c-dev"],
+                ) =>
+        {
             Some(Driver { requirement: "mysqlclient==2.3.2", module: "MySQLdb" })
         }
         Database::Mariadb => Some(Driver { requirement: "PyMySQL==1.2.4", module: "pymysql" }),
@@ -215,7 +221,12 @@ fn db_context(spec: &ProjectSpec, images: &Images) -> Option<DbContext> {
                 ("MARIADB_ROOT_PASSWORD_FILE".into(), "/run/secrets/db_root_password".into()),
             ],
             secrets: vec!["db_password", "db_root_password"],
-            healthcheck: json(&["CMD".into(), "healthcheck.sh".into(), "--connect".into(), "--innodb_initialized".into()]),
+            healthcheck: json(&[
+                "CMD".into(),
+                "healthcheck.sh".into(),
+                "--connect".into(),
+                "--innodb_initialized".into(),
+            ]),
             stop_grace: "60s",
             shm_size: None,
         },

@@ -105,17 +105,29 @@ impl TemplateId {
             TemplateId::Dockerfile => managed("Dockerfile"),
             TemplateId::Compose => managed("docker-compose.prod.yml"),
             TemplateId::DockerIgnore => managed(".dockerignore"),
-            TemplateId::GithubWorkflow => (spec.ci == Ci::Github).then(|| (".github/workflows/container.yml".into(), Managed)),
+            TemplateId::GithubWorkflow => {
+                (spec.ci == Ci::Github).then(|| (".github/workflows/container.yml".into(), Managed))
+            }
             TemplateId::GitlabCi => (spec.ci == Ci::Gitlab).then(|| (".gitlab-ci.yml".into(), Managed)),
-            TemplateId::Dependabot => (spec.updates == Updates::Dependabot).then(|| (".github/dependabot.yml".into(), Managed)),
+            TemplateId::Dependabot => {
+                (spec.updates == Updates::Dependabot).then(|| (".github/dependabot.yml".into(), Managed))
+            }
             TemplateId::Renovate => (spec.updates == Updates::Renovate).then(|| ("renovate.json".into(), Managed)),
             TemplateId::SecretsGitignore => managed("secrets/.gitignore"),
             TemplateId::EnvExample => managed(".env.prod.example"),
             TemplateId::Security => managed("SECURITY.md"),
-            TemplateId::BatchStarter => (spec.workload == Workload::Batch).then(|| (spec.entrypoint.starter_path(), Starter)),
-            TemplateId::ApiStarter => (spec.workload == Workload::Api).then(|| (spec.entrypoint.starter_path(), Starter)),
-            TemplateId::Requirements => (spec.packaging == Packaging::Requirements).then(|| ("requirements.txt".into(), Starter)),
-            TemplateId::Pyproject => (spec.packaging != Packaging::Requirements).then(|| ("pyproject.toml".into(), Starter)),
+            TemplateId::BatchStarter => {
+                (spec.workload == Workload::Batch).then(|| (spec.entrypoint.starter_path(), Starter))
+            }
+            TemplateId::ApiStarter => {
+                (spec.workload == Workload::Api).then(|| (spec.entrypoint.starter_path(), Starter))
+            }
+            TemplateId::Requirements => {
+                (spec.packaging == Packaging::Requirements).then(|| ("requirements.txt".into(), Starter))
+            }
+            TemplateId::Pyproject => {
+                (spec.packaging != Packaging::Requirements).then(|| ("pyproject.toml".into(), Starter))
+            }
             TemplateId::Gitignore => Some((".gitignore".into(), Starter)),
         }
     }
@@ -164,7 +176,9 @@ fn render_answers(spec: &ProjectSpec) -> String {
     for (key, value) in answers_of(spec) {
         let value = match value {
             RawValue::One(s) => crate::yaml::Value::String(s),
-            RawValue::List(items) => crate::yaml::Value::Sequence(items.into_iter().map(crate::yaml::Value::String).collect()),
+            RawValue::List(items) => {
+                crate::yaml::Value::Sequence(items.into_iter().map(crate::yaml::Value::String).collect())
+            }
         };
         map.insert(crate::yaml::Value::String(key.to_string()), value);
     }
@@ -191,7 +205,10 @@ pub fn render(spec: &ProjectSpec) -> Result<BTreeMap<PathBuf, RenderedFile>, Ren
     files.insert(PathBuf::from("berth.yml"), RenderedFile { kind: FileKind::Managed, content: render_answers(spec) });
     if let Some(db) = &context.db {
         for secret in &db.secrets {
-            files.insert(PathBuf::from(format!("secrets/{secret}")), RenderedFile { kind: FileKind::Secret, content: String::new() });
+            files.insert(
+                PathBuf::from(format!("secrets/{secret}")),
+                RenderedFile { kind: FileKind::Secret, content: String::new() },
+            );
         }
     }
     debug_assert!(spec.database == Database::None || files.keys().any(|p| p.starts_with("secrets/db_password")));

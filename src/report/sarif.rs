@@ -173,7 +173,10 @@ fn descriptors() -> Vec<RuleDescriptor> {
             full_description: Text { text: format!("{} Fix: {}", rule.summary, rule.fix) },
             help: Help { text: rule.docs.to_string(), markdown: rule.docs.to_string() },
             default_configuration: Configuration { level: rule.severity.sarif_level() },
-            properties: RuleProperties { tags: vec!["security", rule.kind.tag()], security_severity: security_severity(rule.severity) },
+            properties: RuleProperties {
+                tags: vec!["security", rule.kind.tag()],
+                security_severity: security_severity(rule.severity),
+            },
         })
         .collect()
 }
@@ -197,7 +200,10 @@ impl Renderer for Sarif {
                 suppressions: d
                     .suppressed
                     .iter()
-                    .map(|s| SarifSuppression { kind: if s.kind == "inline" { "inSource" } else { "external" }, justification: s.reason.clone() })
+                    .map(|s| SarifSuppression {
+                        kind: if s.kind == "inline" { "inSource" } else { "external" },
+                        justification: s.reason.clone(),
+                    })
                     .collect(),
             })
             .collect();
@@ -215,14 +221,13 @@ impl Renderer for Sarif {
             version: "2.1.0",
             runs: vec![Run {
                 tool: Tool {
-                    driver: Driver {
-                        name: "berth",
-                        version: env!("CARGO_PKG_VERSION"),
-                        rules: descriptors(),
-                    },
+                    driver: Driver { name: "berth", version: env!("CARGO_PKG_VERSION"), rules: descriptors() },
                 },
                 results,
-                invocations: vec![Invocation { execution_successful: report.errors.is_empty(), tool_execution_notifications: notifications }],
+                invocations: vec![Invocation {
+                    execution_successful: report.errors.is_empty(),
+                    tool_execution_notifications: notifications,
+                }],
                 column_kind: "unicodeCodePoints",
             }],
         };

@@ -11,7 +11,11 @@ impl Renderer for Text {
         for d in &report.diagnostics {
             let scope = d.scope.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
             match &d.suppressed {
-                None => writeln!(out, "{}:{}:{}: {} [{}] {}{}", d.path, d.line, d.column, d.code, d.severity, d.message, scope)?,
+                None => writeln!(
+                    out,
+                    "{}:{}:{}: {} [{}] {}{}",
+                    d.path, d.line, d.column, d.code, d.severity, d.message, scope
+                )?,
                 Some(s) => writeln!(
                     out,
                     "{}:{}:{}: {} [{}, suppressed by {}: {}] {}{}",
@@ -58,7 +62,11 @@ mod tests {
             scope: None,
             suppressed: None,
         };
-        let suppressed = Diagnostic { line: 9, suppressed: Some(Suppression { kind: "inline", reason: "test image".into() }), ..d.clone() };
+        let suppressed = Diagnostic {
+            line: 9,
+            suppressed: Some(Suppression { kind: "inline", reason: "test image".into() }),
+            ..d.clone()
+        };
         let report = Report {
             files: vec!["app/Dockerfile".into()],
             diagnostics: vec![d, suppressed],
@@ -68,9 +76,17 @@ mod tests {
         let mut out = Vec::new();
         Text.render(&report, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("app/Dockerfile:7:1: BD002 [high] the final stage runs as root\n  fix: Set a numeric non-root USER.\n"), "{text}");
+        assert!(
+            text.contains(
+                "app/Dockerfile:7:1: BD002 [high] the final stage runs as root\n  fix: Set a numeric non-root USER.\n"
+            ),
+            "{text}"
+        );
         assert!(text.contains("app/Dockerfile:9:1: BD002 [high, suppressed by inline: test image]"), "{text}");
         assert!(text.contains("error: x.yml:2:3: bad"), "{text}");
-        assert!(text.ends_with("1 file(s) audited: 1 finding(s), 1 at or above high, 1 suppressed, 1 error(s)\n"), "{text}");
+        assert!(
+            text.ends_with("1 file(s) audited: 1 finding(s), 1 at or above high, 1 suppressed, 1 error(s)\n"),
+            "{text}"
+        );
     }
 }

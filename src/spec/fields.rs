@@ -36,14 +36,7 @@ impl Field {
 
 macro_rules! field {
     ($key:literal, $flag:literal, $arity:ident, $value_name:literal, $parse:path, $help:literal) => {
-        Field {
-            key: $key,
-            flag: $flag,
-            arity: Arity::$arity,
-            value_name: $value_name,
-            help: $help,
-            parse: $parse,
-        }
+        Field { key: $key, flag: $flag, arity: Arity::$arity, value_name: $value_name, help: $help, parse: $parse }
     };
 }
 

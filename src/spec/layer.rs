@@ -96,8 +96,7 @@ impl Layer {
         let Some((key, value)) = assignment.split_once('=') else {
             return Err(format!("--set {assignment:?}: expected KEY=VALUE, e.g. --set python=3.13"));
         };
-        self.set(key, RawValue::One(value.to_string()))
-            .map_err(|e| format!("--set {key}: {e}"))
+        self.set(key, RawValue::One(value.to_string())).map_err(|e| format!("--set {key}: {e}"))
     }
 
     /// Reads the answer keys of a YAML mapping; `extra_keys` (like a preset's `description`)
@@ -163,7 +162,9 @@ fn raw_value(value: &Value, arity: Arity) -> Result<Option<RawValue>, String> {
         (Value::Null, _) => Ok(None),
         (Value::Sequence(items), Arity::List) => items
             .iter()
-            .map(|item| scalar(item).ok_or_else(|| format!("list items must be plain values, found {}", describe(item))))
+            .map(|item| {
+                scalar(item).ok_or_else(|| format!("list items must be plain values, found {}", describe(item)))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(|items| Some(RawValue::List(items))),
         (Value::Sequence(_), Arity::One) => Err("expected one value, found a list".into()),

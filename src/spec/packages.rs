@@ -8,8 +8,23 @@ use super::model::Base;
 
 /// Packages that only matter while building: no runtime library follows from them.
 const BUILD_ONLY_DEBIAN: &[&str] = &[
-    "gcc", "g++", "build-essential", "make", "cmake", "pkg-config", "pkgconf", "python3-dev",
-    "git", "cargo", "rustc", "clang", "autoconf", "automake", "libtool", "patch", "swig",
+    "gcc",
+    "g++",
+    "build-essential",
+    "make",
+    "cmake",
+    "pkg-config",
+    "pkgconf",
+    "python3-dev",
+    "git",
+    "cargo",
+    "rustc",
+    "clang",
+    "autoconf",
+    "automake",
+    "libtool",
+    "patch",
+    "swig",
 ];
 
 /// Debian trixie: `-dev` package -> runtime library package.
@@ -43,8 +58,24 @@ const RUNTIME_DEBIAN: &[(&str, &str)] = &[
 ];
 
 const BUILD_ONLY_ALPINE: &[&str] = &[
-    "gcc", "g++", "musl-dev", "build-base", "make", "cmake", "pkgconf", "linux-headers", "python3-dev",
-    "git", "cargo", "rust", "clang", "autoconf", "automake", "libtool", "patch", "swig",
+    "gcc",
+    "g++",
+    "musl-dev",
+    "build-base",
+    "make",
+    "cmake",
+    "pkgconf",
+    "linux-headers",
+    "python3-dev",
+    "git",
+    "cargo",
+    "rust",
+    "clang",
+    "autoconf",
+    "automake",
+    "libtool",
+    "patch",
+    "swig",
 ];
 
 /// Alpine: `-dev` package -> runtime library package.

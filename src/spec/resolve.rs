@@ -54,8 +54,19 @@ pub struct Resolved {
 
 /// Packages that ship only glibc (manylinux) wheels or compile for minutes on musl.
 const GLIBC_WHEEL_PACKAGES: &[&str] = &[
-    "numpy", "pandas", "pyarrow", "scipy", "polars", "duckdb", "scikit-learn", "grpcio",
-    "psycopg2-binary", "orjson", "cryptography", "lxml", "matplotlib",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "polars",
+    "duckdb",
+    "scikit-learn",
+    "grpcio",
+    "psycopg2-binary",
+    "orjson",
+    "cryptography",
+    "lxml",
+    "matplotlib",
 ];
 
 struct Merged<'a> {
@@ -93,7 +104,10 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
             match raw {
                 RawValue::One(s) => vec![s.clone()],
                 RawValue::List(_) => {
-                    problems.push(Problem { source: source.to_string(), message: format!("{}: expected one value, found a list", field.key) });
+                    problems.push(Problem {
+                        source: source.to_string(),
+                        message: format!("{}: expected one value, found a list", field.key),
+                    });
                     continue;
                 }
             }
@@ -159,7 +173,8 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
     };
 
     // Every required field has a default, so anything missing now was already reported.
-    let required = ["python", "base", "packaging", "database", "workload", "port", "health_path", "ci", "scan_severity"];
+    let required =
+        ["python", "base", "packaging", "database", "workload", "port", "health_path", "ci", "scan_severity"];
     if required.iter().any(|k| one(k).is_none()) {
         if problems.is_empty() {
             problems.push(Problem { source: "answers".into(), message: "some required answers are missing".into() });
@@ -187,7 +202,8 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
         Workload::Batch => "src/pipeline.py".into(),
         Workload::Api => "src/app.py".into(),
     }));
-    let signing = one("signing").map_or(if ci == Ci::None { Signing::None } else { Signing::Cosign }, |s| Signing::from_valid(&s));
+    let signing = one("signing")
+        .map_or(if ci == Ci::None { Signing::None } else { Signing::Cosign }, |s| Signing::from_valid(&s));
     let updates = one("updates").map_or(
         match ci {
             Ci::Github => Updates::Dependabot,
@@ -267,8 +283,11 @@ fn mentions_package(text: &str, package: &str) -> bool {
     let package = normal(package);
     text.lines().any(|line| {
         let line = line.split('#').next().unwrap_or("").trim().trim_matches(|c| c == '"' || c == '\'' || c == ',');
-        let name: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
-        normal(&name) == package || line.starts_with(&format!("{package} =")) || line.starts_with(&format!("{package}="))
+        let name: String =
+            line.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+        normal(&name) == package
+            || line.starts_with(&format!("{package} ="))
+            || line.starts_with(&format!("{package}="))
     })
 }
 
@@ -279,7 +298,8 @@ fn check_combinations(
     problems: &mut Vec<(&'static str, Problem)>,
     warnings: &mut Vec<String>,
 ) {
-    let mut problem = |key: &'static str, message: String| problems.push((key, Problem { source: source_of(key), message }));
+    let mut problem =
+        |key: &'static str, message: String| problems.push((key, Problem { source: source_of(key), message }));
 
     if spec.base == Base::Distroless && spec.python != "3.13" {
         problem(
@@ -323,7 +343,13 @@ fn check_combinations(
         );
     }
     if spec.updates == Updates::Dependabot && spec.ci != Ci::Github {
-        problem("updates", format!("updates = \"dependabot\" runs only on GitHub, but ci = \"{}\"; use --updates renovate (or none)", spec.ci));
+        problem(
+            "updates",
+            format!(
+                "updates = \"dependabot\" runs only on GitHub, but ci = \"{}\"; use --updates renovate (or none)",
+                spec.ci
+            ),
+        );
     }
     if spec.signing == Signing::Cosign && spec.ci == Ci::None {
         problem("signing", "signing = \"cosign\" signs images in CI, but ci = \"none\"; choose --ci github or gitlab, or --signing none".into());
@@ -408,7 +434,8 @@ mod tests {
 
     #[test]
     fn every_invalid_value_is_reported_once() {
-        let layers = [defaults(), layer(Source::Flags, &[("python", "3.9"), ("port", "80"), ("base", "ubuntu"), ("uid", "0")])];
+        let layers =
+            [defaults(), layer(Source::Flags, &[("python", "3.9"), ("port", "80"), ("base", "ubuntu"), ("uid", "0")])];
         let problems = resolve(&layers, &env()).unwrap_err();
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems.iter().all(|p| p.source == "command line"));
@@ -443,7 +470,8 @@ mod tests {
     #[test]
     fn alpine_warns_about_glibc_wheels() {
         let layers = [defaults(), layer(Source::Flags, &[("base", "alpine")])];
-        let env = Environment { dir_name: Some("etl".into()), dependency_text: Some("pandas==2.2.3\nrequests\n".into()) };
+        let env =
+            Environment { dir_name: Some("etl".into()), dependency_text: Some("pandas==2.2.3\nrequests\n".into()) };
         let warnings = resolve(&layers, &env).unwrap().warnings;
         assert!(warnings.iter().any(|w| w.contains("pandas")), "{warnings:?}");
         assert!(!warnings.iter().any(|w| w.contains("requests")));

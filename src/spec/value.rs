@@ -212,8 +212,9 @@ pub fn memory(raw: &str) -> Result<Parsed, String> {
         _ => return Err(HELP.into()),
     };
     match digits.parse::<u64>() {
-        Ok(n) if digits.chars().all(|c| c.is_ascii_digit())
-            && n.checked_mul(multiplier).is_some_and(|b| (16 << 20..=1 << 42).contains(&b)) =>
+        Ok(n)
+            if digits.chars().all(|c| c.is_ascii_digit())
+                && n.checked_mul(multiplier).is_some_and(|b| (16 << 20..=1 << 42).contains(&b)) =>
         {
             Ok(v)
         }
@@ -233,7 +234,8 @@ pub fn image_repository(raw: &str) -> Result<Parsed, String> {
     let mut count = 0;
     while let Some(part) = parts.next() {
         count += 1;
-        let is_host = first && parts.peek().is_some() && (part.contains('.') || part.contains(':') || part == "localhost");
+        let is_host =
+            first && parts.peek().is_some() && (part.contains('.') || part.contains(':') || part == "localhost");
         first = false;
         let ok = if is_host {
             let (host, port) = part.split_once(':').unwrap_or((part, "1"));

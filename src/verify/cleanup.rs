@@ -36,7 +36,16 @@ impl Cleanup {
         if self.compose_started {
             let file = self.dir.join("docker-compose.prod.yml");
             let _ = self.docker.output(&[
-                "compose", "-p", &self.project, "-f", &file.to_string_lossy(), "down", "--volumes", "--remove-orphans", "--timeout", "10",
+                "compose",
+                "-p",
+                &self.project,
+                "-f",
+                &file.to_string_lossy(),
+                "down",
+                "--volumes",
+                "--remove-orphans",
+                "--timeout",
+                "10",
             ]);
         }
         let filter = format!("label={}", self.label());

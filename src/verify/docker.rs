@@ -68,7 +68,11 @@ impl Docker {
     }
 
     /// Streams `docker save IMAGE` into `consume`.
-    pub fn save<T>(&self, image: &str, consume: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>) -> Result<T, CommandFailed> {
+    pub fn save<T>(
+        &self,
+        image: &str,
+        consume: impl FnOnce(&mut dyn std::io::Read) -> std::io::Result<T>,
+    ) -> Result<T, CommandFailed> {
         let shown = format!("docker save {image}");
         let fail = |message: String| CommandFailed { command: shown.clone(), message };
         let mut child = self

@@ -12,10 +12,27 @@ use crate::spec::{Base, ProjectSpec};
 
 pub const IDS: &[&str] = &["image.user", "image.no-shell", "image.no-compiler", "image.no-secrets"];
 
-const SHELLS: &[&str] = &["/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash", "/busybox/sh", "/bin/busybox"];
+const SHELLS: &[&str] = &[
+    "/bin/sh",
+    "/bin/bash",
+    "/bin/dash",
+    "/bin/ash",
+    "/usr/bin/sh",
+    "/usr/bin/bash",
+    "/usr/bin/dash",
+    "/busybox/sh",
+    "/bin/busybox",
+];
 
 /// Builds the image with BuildKit, passing the build secret the project declares.
-pub fn build(docker: &Docker, dir: &Path, spec: &ProjectSpec, image: &str, cleanup: &mut Cleanup, rec: &mut Recorder) -> bool {
+pub fn build(
+    docker: &Docker,
+    dir: &Path,
+    spec: &ProjectSpec,
+    image: &str,
+    cleanup: &mut Cleanup,
+    rec: &mut Recorder,
+) -> bool {
     let label = cleanup.label();
     let dockerfile = dir.join("Dockerfile").to_string_lossy().into_owned();
     let context = dir.to_string_lossy().into_owned();
@@ -34,8 +51,19 @@ pub fn build(docker: &Docker, dir: &Path, spec: &ProjectSpec, image: &str, clean
     let started = Instant::now();
     match docker.ok(&args) {
         Ok(_) => {
-            let size = docker.ok(&["image", "inspect", "-f", "{{.Size}}", image]).ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
-            rec.pass("build", format!("built {image} with BuildKit in {:.1} s ({:.0} MB)", started.elapsed().as_secs_f64(), size as f64 / 1e6));
+            let size = docker
+                .ok(&["image", "inspect", "-f", "{{.Size}}", image])
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0);
+            rec.pass(
+                "build",
+                format!(
+                    "built {image} with BuildKit in {:.1} s ({:.0} MB)",
+                    started.elapsed().as_secs_f64(),
+                    size as f64 / 1e6
+                ),
+            );
             true
         }
         Err(e) => {
@@ -76,10 +104,27 @@ fn check_no_shell(docker: &Docker, label: &str, image: &str, spec: &ProjectSpec)
         return None;
     }
     let list = SHELLS.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(",");
-    let found = python_in_image(docker, label, image, &format!("import os; print(' '.join(p for p in [{list}] if os.path.lexists(p)))"));
+    let found = python_in_image(
+        docker,
+        label,
+        image,
+        &format!("import os; print(' '.join(p for p in [{list}] if os.path.lexists(p)))"),
+    );
     Some(match found {
         Ok(found) if found.trim().is_empty() => {
-            if docker.succeeds(&["run", "--rm", "--label", label, "--network", "none", "--entrypoint", "/bin/sh", image, "-c", "true"]) {
+            if docker.succeeds(&[
+                "run",
+                "--rm",
+                "--label",
+                label,
+                "--network",
+                "none",
+                "--entrypoint",
+                "/bin/sh",
+                image,
+                "-c",
+                "true",
+            ]) {
                 Err("`docker run --entrypoint /bin/sh` succeeded".into())
             } else {
                 Ok(format!("none of {} exists; --entrypoint /bin/sh fails", SHELLS.len()))
@@ -110,7 +155,8 @@ fn project_secrets(dir: &Path) -> Vec<Secret> {
         .filter_map(|e| {
             let value = std::fs::read(e.path()).ok()?;
             let trimmed = String::from_utf8_lossy(&value).trim().as_bytes().to_vec();
-            (trimmed.len() >= 8).then(|| Secret { name: format!("secrets/{}", e.file_name().to_string_lossy()), value: trimmed })
+            (trimmed.len() >= 8)
+                .then(|| Secret { name: format!("secrets/{}", e.file_name().to_string_lossy()), value: trimmed })
         })
         .collect();
     secrets.sort_by(|a, b| a.name.cmp(&b.name));
@@ -131,7 +177,9 @@ fn check_no_secrets(docker: &Docker, image: &str, dir: &Path) -> Option<Result<S
         match docker.ok(&args) {
             Ok(text) => {
                 let found = layers::find_in_stream(text.as_bytes(), &needles).unwrap_or_default();
-                hits.extend(secrets.iter().zip(found).filter(|(_, f)| *f).map(|(s, _)| format!("{} in {what}", s.name)));
+                hits.extend(
+                    secrets.iter().zip(found).filter(|(_, f)| *f).map(|(s, _)| format!("{} in {what}", s.name)),
+                );
             }
             Err(e) => return Some(Err(e.to_string())),
         }
@@ -152,7 +200,9 @@ pub fn checks(docker: &Docker, dir: &Path, spec: &ProjectSpec, image: &str, labe
     rec.outcome("image.user", check_user(docker, &label, image, spec));
     match check_no_shell(docker, &label, image, spec) {
         Some(result) => rec.outcome("image.no-shell", result),
-        None => rec.skip("image.no-shell", format!("base {} ships a shell by design; base distroless has none", spec.base)),
+        None => {
+            rec.skip("image.no-shell", format!("base {} ships a shell by design; base distroless has none", spec.base))
+        }
     }
     rec.outcome("image.no-compiler", check_no_compiler(docker, &label, image));
     match check_no_secrets(docker, image, dir) {

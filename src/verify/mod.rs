@@ -161,14 +161,16 @@ fn check_engine(docker: &Docker) -> Result<String, VerifyError> {
 
 /// A name unique to this run, valid as a compose project and image name.
 fn run_name(spec: &ProjectSpec) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("berth-verify-{}-{}-{:x}", spec.name.replace('_', "-"), std::process::id(), nanos & 0xffff)
 }
 
 /// Runs every check; `progress` sees each result as soon as it is known.
 pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Result<Report, VerifyError> {
     let started = Instant::now();
-    let dir = options.dir.canonicalize().map_err(|e| VerifyError::Project(format!("{}: {e}", options.dir.display())))?;
+    let dir =
+        options.dir.canonicalize().map_err(|e| VerifyError::Project(format!("{}: {e}", options.dir.display())))?;
     let spec = load_project(&dir)?;
     let docker = Docker::new(&options.docker);
     check_engine(&docker)?;

@@ -57,7 +57,12 @@ impl Stack<'_> {
 }
 
 /// Waits until every container is running and every healthcheck passes.
-fn wait_healthy(stack: &Stack, containers: &[(String, String)], timeout: Duration, rec: &Recorder) -> Result<Result<String, String>, VerifyError> {
+fn wait_healthy(
+    stack: &Stack,
+    containers: &[(String, String)],
+    timeout: Duration,
+    rec: &Recorder,
+) -> Result<Result<String, String>, VerifyError> {
     let started = Instant::now();
     loop {
         rec.interrupted()?;
@@ -65,7 +70,12 @@ fn wait_healthy(stack: &Stack, containers: &[(String, String)], timeout: Duratio
         for (service, id) in containers {
             let state = stack
                 .docker
-                .ok(&["inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", id])
+                .ok(&[
+                    "inspect",
+                    "-f",
+                    "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}",
+                    id,
+                ])
                 .unwrap_or_else(|e| format!("unknown {}", e.message));
             let (status, health) = state.split_once(' ').unwrap_or((&state, ""));
             if status != "running" || health == "unhealthy" {
@@ -81,7 +91,12 @@ fn wait_healthy(stack: &Stack, containers: &[(String, String)], timeout: Duratio
         }
         if started.elapsed() > timeout {
             let logs: Vec<String> = containers.iter().map(|(s, id)| format!("--- {s}\n{}", stack.logs(id))).collect();
-            return Ok(Err(format!("not healthy after {} s ({}):\n{}", timeout.as_secs(), pending.join(", "), logs.join("\n"))));
+            return Ok(Err(format!(
+                "not healthy after {} s ({}):\n{}",
+                timeout.as_secs(),
+                pending.join(", "),
+                logs.join("\n")
+            )));
         }
         std::thread::sleep(Duration::from_secs(2));
     }
@@ -96,7 +111,9 @@ fn check_read_only(stack: &Stack, app: &str, data_dir: &str) -> Result<String, S
     let out = stack.python(app, &code, &[])?;
     let results: Vec<&str> = out.split_whitespace().collect();
     match results.as_slice() {
-        ["EROFS", "writable", "writable"] => Ok(format!("writing /app fails with EROFS; /tmp (tmpfs) and {data_dir} (volume) are writable")),
+        ["EROFS", "writable", "writable"] => {
+            Ok(format!("writing /app fails with EROFS; /tmp (tmpfs) and {data_dir} (volume) are writable"))
+        }
         [root, tmp, data] => Err(format!("/app: {root} (want EROFS), /tmp: {tmp}, {data_dir}: {data} (want writable)")),
         _ => Err(format!("unexpected probe output {out:?}")),
     }
@@ -116,7 +133,10 @@ fn connects(addr: SocketAddr) -> bool {
 }
 
 fn check_db_not_published(stack: &Stack, db: &str, port: u16) -> Result<String, String> {
-    let bindings = stack.docker.ok(&["inspect", "-f", "{{json .HostConfig.PortBindings}}|{{json .NetworkSettings.Ports}}", db]).map_err(|e| e.message)?;
+    let bindings = stack
+        .docker
+        .ok(&["inspect", "-f", "{{json .HostConfig.PortBindings}}|{{json .NetworkSettings.Ports}}", db])
+        .map_err(|e| e.message)?;
     let (configured, live) = bindings.split_once('|').unwrap_or((&bindings, ""));
     let published = |json: &str| {
         serde_json::from_str::<serde_json::Value>(json)
@@ -133,7 +153,10 @@ fn check_db_not_published(stack: &Stack, db: &str, port: u16) -> Result<String, 
     }
     // Forwarded traffic to an internal network is dropped, but the engine's host sits on every
     // bridge: say so rather than claim more isolation than there is.
-    let address = stack.docker.ok(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", db]).unwrap_or_default();
+    let address = stack
+        .docker
+        .ok(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", db])
+        .unwrap_or_default();
     let note = match address.split_whitespace().next().and_then(|ip| format!("{ip}:{port}").parse::<SocketAddr>().ok()) {
         Some(bridge) if connects(bridge) => format!(
             "; note: the engine's host itself still reaches the container address {bridge} over the bridge, as on any Docker network (other machines cannot: forwarded traffic is dropped)"
@@ -160,7 +183,9 @@ fn check_db_auth(stack: &Stack, app: &str, driver: &str, spec: &ProjectSpec) -> 
     if one.trim() != "1" {
         return Err(format!("SELECT 1 returned {one:?}"));
     }
-    let mut detail = format!("the app container connects as DB_USER with the password from DB_PASSWORD_FILE ({driver}) and runs SELECT 1");
+    let mut detail = format!(
+        "the app container connects as DB_USER with the password from DB_PASSWORD_FILE ({driver}) and runs SELECT 1"
+    );
     if !spec.is_api() {
         if let Ok(runs) = stack.python(app, &db_query_code(driver, "SELECT COUNT(*) FROM pipeline_runs"), &[]) {
             detail.push_str(&format!("; the pipeline has recorded {} run(s)", runs.trim()));
@@ -178,7 +203,11 @@ fn http_status(addr: SocketAddr, path: &str) -> Result<u16, String> {
     write!(stream, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", addr.ip()).map_err(|e| e.to_string())?;
     let mut response = String::new();
     stream.take(4096).read_to_string(&mut response).map_err(|e| e.to_string())?;
-    response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| format!("not an HTTP response: {response:?}"))
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("not an HTTP response: {response:?}"))
 }
 
 struct Listener {
@@ -197,23 +226,68 @@ fn start_listener(stack: &Stack, image: &str, label: &str) -> Result<Listener, S
     );
     stack
         .docker
-        .ok(&["run", "-d", "--label", label, "--name", &name, "--network", &network, "--read-only", "--cap-drop", "ALL", "--entrypoint", &python, image, "-c", &server])
+        .ok(&[
+            "run",
+            "-d",
+            "--label",
+            label,
+            "--name",
+            &name,
+            "--network",
+            &network,
+            "--read-only",
+            "--cap-drop",
+            "ALL",
+            "--entrypoint",
+            &python,
+            image,
+            "-c",
+            &server,
+        ])
         .map_err(|e| e.message)?;
-    let ip = stack.docker.ok(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", &name]).map_err(|e| e.message)?;
-    let gateway = stack.docker.ok(&["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", &network]).map_err(|e| e.message)?;
+    let ip = stack
+        .docker
+        .ok(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", &name])
+        .map_err(|e| e.message)?;
+    let gateway = stack
+        .docker
+        .ok(&["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", &network])
+        .map_err(|e| e.message)?;
     // Proves the listener answers, so "blocked" below means the network, not a dead listener.
     let port = LISTENER_PORT.to_string();
     let control = stack
         .docker
-        .ok(&["run", "--rm", "--label", label, "--network", &network, "--entrypoint", &python, image, "-c", CONNECT_CODE, &ip, &port])
+        .ok(&[
+            "run",
+            "--rm",
+            "--label",
+            label,
+            "--network",
+            &network,
+            "--entrypoint",
+            &python,
+            image,
+            "-c",
+            CONNECT_CODE,
+            &ip,
+            &port,
+        ])
         .map_err(|e| e.message)?;
     if control.trim() != "reached" {
-        return Err(format!("the listener on {ip}:{port} does not answer its own network ({control}); cannot judge egress"));
+        return Err(format!(
+            "the listener on {ip}:{port} does not answer its own network ({control}); cannot judge egress"
+        ));
     }
     Ok(Listener { ip, gateway })
 }
 
-fn check_no_egress(stack: &Stack, listener: &Listener, app: Option<&str>, db: Option<&str>, spec: &ProjectSpec) -> Result<String, String> {
+fn check_no_egress(
+    stack: &Stack,
+    listener: &Listener,
+    app: Option<&str>,
+    db: Option<&str>,
+    spec: &ProjectSpec,
+) -> Result<String, String> {
     let port = LISTENER_PORT.to_string();
     let mut tried = Vec::new();
     if let (Some(app), false) = (app, spec.is_api()) {
@@ -226,8 +300,12 @@ fn check_no_egress(stack: &Stack, listener: &Listener, app: Option<&str>, db: Op
     if let Some(db) = db {
         let probe = format!("exec 3<>/dev/tcp/{}/{port}", listener.ip);
         match stack.docker.output(&["exec", db, "timeout", "5", "bash", "-c", &probe]) {
-            Ok(out) if out.status.success() => return Err(format!("db reached {}:{port} outside its internal network", listener.ip)),
-            Ok(out) if out.status.code() == Some(127) || out.status.code() == Some(126) => tried.push("db (no bash/timeout to probe with: skipped)".into()),
+            Ok(out) if out.status.success() => {
+                return Err(format!("db reached {}:{port} outside its internal network", listener.ip))
+            }
+            Ok(out) if out.status.code() == Some(127) || out.status.code() == Some(126) => {
+                tried.push("db (no bash/timeout to probe with: skipped)".into())
+            }
             Ok(_) => tried.push("db (blocked)".into()),
             Err(e) => return Err(e.to_string()),
         }
@@ -235,7 +313,11 @@ fn check_no_egress(stack: &Stack, listener: &Listener, app: Option<&str>, db: Op
     if tried.is_empty() {
         return Err("no container on an internal network to probe from".into());
     }
-    Ok(format!("a listener on {}:{port} (reachable from its own network) is unreachable from {}", listener.ip, tried.join(" and ")))
+    Ok(format!(
+        "a listener on {}:{port} (reachable from its own network) is unreachable from {}",
+        listener.ip,
+        tried.join(" and ")
+    ))
 }
 
 fn check_loopback_only(spec: &ProjectSpec, listener: &Listener) -> Result<String, String> {
@@ -244,7 +326,9 @@ fn check_loopback_only(spec: &ProjectSpec, listener: &Listener) -> Result<String
     if status != 200 {
         return Err(format!("GET {}{} on {loopback} answered {status}", "", spec.health_path));
     }
-    let other: SocketAddr = format!("{}:{}", listener.gateway, spec.port).parse().map_err(|e| format!("gateway address {:?}: {e}", listener.gateway))?;
+    let other: SocketAddr = format!("{}:{}", listener.gateway, spec.port)
+        .parse()
+        .map_err(|e| format!("gateway address {:?}: {e}", listener.gateway))?;
     if connects(other) {
         return Err(format!("port {} also answers on the host address {}", spec.port, other.ip()));
     }
@@ -262,7 +346,8 @@ pub fn checks(
     cleanup: &mut Cleanup,
     rec: &mut Recorder,
 ) -> Result<(), VerifyError> {
-    let stack = Stack { docker, project, compose_file: dir.join("docker-compose.prod.yml").to_string_lossy().into_owned() };
+    let stack =
+        Stack { docker, project, compose_file: dir.join("docker-compose.prod.yml").to_string_lossy().into_owned() };
     let context = ProjectContext::new(spec);
     cleanup.compose_started = true;
     let up = docker.ok(&["compose", "-p", project, "-f", &stack.compose_file, "up", "-d", "--no-build"]);
@@ -279,7 +364,10 @@ pub fn checks(
     let mut containers: Vec<(String, String)> = Vec::new();
     containers.extend(app.iter().map(|id| ("app".to_string(), id.clone())));
     containers.extend(db.iter().map(|id| ("db".to_string(), id.clone())));
-    rec.pass("stack.up", format!("docker compose up started {} container(s) from {}", containers.len(), "docker-compose.prod.yml"));
+    rec.pass(
+        "stack.up",
+        format!("docker compose up started {} container(s) from {}", containers.len(), "docker-compose.prod.yml"),
+    );
     let healthy = wait_healthy(&stack, &containers, timeout, rec)?;
     rec.outcome("stack.healthy", healthy);
 
@@ -294,7 +382,10 @@ pub fn checks(
     rec.outcome("app.capabilities", check_capabilities(status));
     match (&db, &context.db) {
         (Some(db), Some(db_context)) => {
-            rec.outcome("db.capabilities", check_capabilities(docker.ok(&["exec", db, "cat", "/proc/1/status"]).map_err(|e| e.message)));
+            rec.outcome(
+                "db.capabilities",
+                check_capabilities(docker.ok(&["exec", db, "cat", "/proc/1/status"]).map_err(|e| e.message)),
+            );
             rec.outcome("db.not-published", check_db_not_published(&stack, db, db_context.port));
             let driver = context.driver.as_ref().map_or("", |d| d.module);
             rec.outcome("app.db-auth", check_db_auth(&stack, &app, driver, spec));
@@ -313,7 +404,10 @@ pub fn checks(
     rec.interrupted()?;
     let label = cleanup.label();
     if spec.is_api() && db.is_none() {
-        rec.skip("network.no-egress", "api without a database: the app's only network is the frontend, which carries its port");
+        rec.skip(
+            "network.no-egress",
+            "api without a database: the app's only network is the frontend, which carries its port",
+        );
         let listener = start_listener(&stack, image, &label);
         rec.outcome("api.loopback-only", listener.and_then(|l| check_loopback_only(spec, &l)));
         return Ok(());

@@ -152,7 +152,11 @@ mod tests {
         for base in [Base::Slim, Base::Alpine] {
             for c in build_packages(base) {
                 assert!(value::os_package(c.value).is_ok(), "{}", c.value);
-                assert!(!matches!(runtime_of(base, c.value), Runtime::WrongDistro(_) | Runtime::Unknown), "{base}: {}", c.value);
+                assert!(
+                    !matches!(runtime_of(base, c.value), Runtime::WrongDistro(_) | Runtime::Unknown),
+                    "{base}: {}",
+                    c.value
+                );
             }
         }
         assert!(build_packages(Base::Distroless).is_empty());

@@ -77,7 +77,10 @@ pub fn flag_problems(layers: &[Layer]) -> Vec<Problem> {
             };
             for item in items {
                 if let Err(message) = (field.parse)(&item) {
-                    problems.push(Problem { source: layer.source.to_string(), message: format!("{key} = {item:?}: {message}") });
+                    problems.push(Problem {
+                        source: layer.source.to_string(),
+                        message: format!("{key} = {item:?}: {message}"),
+                    });
                 }
             }
         }
@@ -126,7 +129,8 @@ fn pick_preset(p: &mut dyn Prompter) -> Result<(Option<String>, Vec<Layer>), Wiz
     let picked = p.select("Start from a preset", &labels, default)?;
     let Some(preset) = builtin.get(picked) else { return Ok((None, Vec::new())) };
     // Built-in presets are checked to load by the presets tests.
-    let layers = presets::load(&preset.name).unwrap_or_else(|problems| panic!("built-in preset {}: {problems:?}", preset.name));
+    let layers =
+        presets::load(&preset.name).unwrap_or_else(|problems| panic!("built-in preset {}: {problems:?}", preset.name));
     Ok((Some(preset.name.clone()), layers))
 }
 
@@ -137,7 +141,8 @@ fn name(p: &mut dyn Prompter, s: &mut State, dir_name: Option<&str>) -> Result<(
 
 /// Base image and Python version: distroless ships only 3.13 and installs no OS packages.
 fn runtime(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
-    let bases: Vec<Choice> = choices::BASES.iter().filter(|c| base_fits(s, Base::from_valid(c.value))).copied().collect();
+    let bases: Vec<Choice> =
+        choices::BASES.iter().filter(|c| base_fits(s, Base::from_valid(c.value))).copied().collect();
     let current = s.one("base");
     select(p, s, "base", "Runtime base image", &bases, current)?;
     if s.base() == Base::Distroless {
@@ -206,7 +211,8 @@ fn build_packages(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError
     let offered = choices::build_packages(base);
     if offered.is_empty() {
         // Distroless: only what needs no runtime library can stay.
-        let keep: Vec<String> = current.iter().filter(|p| !matches!(packages::runtime_of(base, p), Runtime::Library(_))).cloned().collect();
+        let keep: Vec<String> =
+            current.iter().filter(|p| !matches!(packages::runtime_of(base, p), Runtime::Library(_))).cloned().collect();
         if keep != s.list(KEY) {
             s.set(KEY, RawValue::List(keep));
         }
@@ -214,13 +220,19 @@ fn build_packages(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError
     }
     let labels: Vec<String> = offered.iter().map(choices::label).collect();
     let checked: Vec<bool> = offered.iter().map(|c| current.iter().any(|p| p == c.value)).collect();
-    let picked = p.multi_select("Build packages for the builder stage (space toggles, enter accepts)", &labels, &checked)?;
+    let picked =
+        p.multi_select("Build packages for the builder stage (space toggles, enter accepts)", &labels, &checked)?;
     let mut chosen: Vec<String> = picked.iter().map(|&i| offered[i].value.to_string()).collect();
 
     let others: Vec<String> = current.iter().filter(|p| !offered.iter().any(|c| c.value == *p)).cloned().collect();
     let default = others.join(", ");
-    let prompt = if others.is_empty() { "Other build packages, comma-separated (empty for none)" } else { "Other build packages, comma-separated (- for none)" };
-    let typed = p.input(prompt, (!others.is_empty()).then_some(default.as_str()), &|raw: &str| package_list(base, raw))?;
+    let prompt = if others.is_empty() {
+        "Other build packages, comma-separated (empty for none)"
+    } else {
+        "Other build packages, comma-separated (- for none)"
+    };
+    let typed =
+        p.input(prompt, (!others.is_empty()).then_some(default.as_str()), &|raw: &str| package_list(base, raw))?;
     for package in typed.split(", ").filter(|p| !p.is_empty()) {
         if !chosen.iter().any(|c| c == package) {
             chosen.push(package.to_string());
@@ -248,9 +260,16 @@ fn package_list(base: Base, raw: &str) -> Result<String, String> {
     Ok(out.join(", "))
 }
 
-const APP_LIMITS: [(&str, &str); 3] = [("app_cpus", "App CPU limit"), ("app_memory", "App memory limit (e.g. 512m, 2g)"), ("app_pids", "App process limit")];
-const DB_LIMITS: [(&str, &str); 3] =
-    [("db_cpus", "Database CPU limit"), ("db_memory", "Database memory limit (e.g. 512m, 2g)"), ("db_pids", "Database process limit")];
+const APP_LIMITS: [(&str, &str); 3] = [
+    ("app_cpus", "App CPU limit"),
+    ("app_memory", "App memory limit (e.g. 512m, 2g)"),
+    ("app_pids", "App process limit"),
+];
+const DB_LIMITS: [(&str, &str); 3] = [
+    ("db_cpus", "Database CPU limit"),
+    ("db_memory", "Database memory limit (e.g. 512m, 2g)"),
+    ("db_pids", "Database process limit"),
+];
 
 /// The limits have sound defaults: one yes/no, and the details only for those who want them.
 fn limits(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
@@ -287,8 +306,11 @@ fn limits(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
 fn delivery(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
     let needs_github = s.settled("updates") && s.one("updates").as_deref() == Some("dependabot");
     let needs_ci = s.settled("signing") && s.one("signing").as_deref() == Some("cosign");
-    let cis: Vec<Choice> =
-        choices::CIS.iter().filter(|c| (!needs_github || c.value == "github") && (!needs_ci || c.value != "none")).copied().collect();
+    let cis: Vec<Choice> = choices::CIS
+        .iter()
+        .filter(|c| (!needs_github || c.value == "github") && (!needs_ci || c.value != "none"))
+        .copied()
+        .collect();
     let current = s.one("ci");
     select(p, s, "ci", "CI pipeline", &cis, current)?;
     let ci = s.one("ci").unwrap_or_else(|| "github".into());
@@ -307,13 +329,21 @@ fn delivery(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
         select(p, s, "signing", "Image signing", choices::SIGNINGS, current)?;
     }
 
-    let updates: Vec<Choice> = choices::UPDATES.iter().filter(|c| c.value != "dependabot" || ci == "github").copied().collect();
+    let updates: Vec<Choice> =
+        choices::UPDATES.iter().filter(|c| c.value != "dependabot" || ci == "github").copied().collect();
     let current = s.one("updates").or_else(|| Some(if ci == "github" { "dependabot" } else { "renovate" }.into()));
     select(p, s, "updates", "Dependency update bot", &updates, current)
 }
 
 /// Asks for one of `options` unless the field is settled; a single option needs no question.
-fn select(p: &mut dyn Prompter, s: &mut State, key: &str, prompt: &str, options: &[Choice], current: Option<String>) -> Result<(), WizardError> {
+fn select(
+    p: &mut dyn Prompter,
+    s: &mut State,
+    key: &str,
+    prompt: &str,
+    options: &[Choice],
+    current: Option<String>,
+) -> Result<(), WizardError> {
     if s.settled(key) || options.is_empty() {
         return Ok(());
     }
@@ -337,7 +367,14 @@ enum Optional<'a> {
 
 /// Asks for a typed value unless the field is settled. An optional field may be left empty,
 /// or emptied with `-` when it has a value (an empty line takes the value).
-fn text(p: &mut dyn Prompter, s: &mut State, key: &str, prompt: &str, default: Option<String>, optional: Optional) -> Result<(), WizardError> {
+fn text(
+    p: &mut dyn Prompter,
+    s: &mut State,
+    key: &str,
+    prompt: &str,
+    default: Option<String>,
+    optional: Optional,
+) -> Result<(), WizardError> {
     if s.settled(key) {
         return Ok(());
     }

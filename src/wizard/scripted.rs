@@ -54,7 +54,12 @@ impl Scripted {
 
     /// The values offered by the last list whose prompt contains `prompt`.
     pub fn offered(&self, prompt: &str) -> Vec<&str> {
-        let (_, items) = self.offered.iter().rev().find(|(p, _)| p.contains(prompt)).unwrap_or_else(|| panic!("no list {prompt:?} was shown"));
+        let (_, items) = self
+            .offered
+            .iter()
+            .rev()
+            .find(|(p, _)| p.contains(prompt))
+            .unwrap_or_else(|| panic!("no list {prompt:?} was shown"));
         items.iter().map(|item| item.split("  ").next().unwrap_or(item)).collect()
     }
 
@@ -112,7 +117,10 @@ impl Prompter for Scripted {
                 Err(reason) => {
                     self.transcript.push(format!("! {reason}"));
                     // A person would type something else; a script that runs out would loop.
-                    assert!(self.replies.iter().any(|(p, _)| prompt.contains(p)), "{prompt:?} refused {answer:?} ({reason}) and the script has no other reply");
+                    assert!(
+                        self.replies.iter().any(|(p, _)| prompt.contains(p)),
+                        "{prompt:?} refused {answer:?} ({reason}) and the script has no other reply"
+                    );
                 }
             }
         }

@@ -118,7 +118,12 @@ impl Prompter for TerminalPrompter {
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize, WizardError> {
         self.check()?;
         let shown = self.fit(items);
-        let result = Select::with_theme(&self.theme).with_prompt(prompt).items(&shown).default(default).report(false).interact_on_opt(&self.term);
+        let result = Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(&shown)
+            .default(default)
+            .report(false)
+            .interact_on_opt(&self.term);
         let picked = self.finish(result)?;
         self.report(prompt, &[value_of(&items[picked])])?;
         Ok(picked)
@@ -127,8 +132,12 @@ impl Prompter for TerminalPrompter {
     fn multi_select(&mut self, prompt: &str, items: &[String], checked: &[bool]) -> Result<Vec<usize>, WizardError> {
         self.check()?;
         let shown = self.fit(items);
-        let result =
-            MultiSelect::with_theme(&self.theme).with_prompt(prompt).items(&shown).defaults(checked).report(false).interact_on_opt(&self.term);
+        let result = MultiSelect::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(&shown)
+            .defaults(checked)
+            .report(false)
+            .interact_on_opt(&self.term);
         let picked = self.finish(result)?;
         let values: Vec<&str> = picked.iter().map(|&i| value_of(&items[i])).collect();
         self.report(prompt, &values)?;

@@ -45,7 +45,12 @@ impl Given {
     /// Runs the wizard and resolves its answers as `berth new` does.
     fn answer(&self, script: &mut Scripted) -> (ProjectSpec, Answers) {
         let answers = self.ask(script).unwrap_or_else(|e| panic!("{e}: {:#?}", script.transcript));
-        assert!(script.unused().is_empty(), "replies for questions never asked: {:?}\n{:#?}", script.unused(), script.transcript);
+        assert!(
+            script.unused().is_empty(),
+            "replies for questions never asked: {:?}\n{:#?}",
+            script.unused(),
+            script.transcript
+        );
         (resolve(&answers.layered(&self.layers)), answers)
     }
 }
@@ -71,7 +76,19 @@ fn mashing_enter_takes_the_recommended_preset_as_y_would() {
     assert_eq!(answers.preset.as_deref(), Some(presets::RECOMMENDED));
     assert_eq!(
         answers.asked,
-        ["preset", "name", "python", "packaging", "entrypoint", "ci", "image", "scan_severity", "signing", "updates", "private_index"],
+        [
+            "preset",
+            "name",
+            "python",
+            "packaging",
+            "entrypoint",
+            "ci",
+            "image",
+            "scan_severity",
+            "signing",
+            "updates",
+            "private_index"
+        ],
         "what the preset settles (base, database, workload, build packages) is not asked"
     );
 }
@@ -81,7 +98,25 @@ fn from_scratch_every_question_is_asked() {
     let mut script = Scripted::new().on("preset", Pick("start from scratch")).on("Change limits", Yes);
     let (spec, answers) = Given::nothing().answer(&mut script);
     assert_eq!(spec, resolve(&Given::nothing().layers), "built-in defaults");
-    for key in ["name", "base", "python", "packaging", "database", "workload", "entrypoint", "build_packages", "app_cpus", "app_memory", "app_pids", "ci", "image", "scan_severity", "signing", "updates", "private_index"] {
+    for key in [
+        "name",
+        "base",
+        "python",
+        "packaging",
+        "database",
+        "workload",
+        "entrypoint",
+        "build_packages",
+        "app_cpus",
+        "app_memory",
+        "app_pids",
+        "ci",
+        "image",
+        "scan_severity",
+        "signing",
+        "updates",
+        "private_index",
+    ] {
         assert!(answers.asked.contains(&key), "{key} not asked: {:?}", answers.asked);
     }
     for key in ["port", "health_path", "db_cpus"] {
@@ -91,7 +126,10 @@ fn from_scratch_every_question_is_asked() {
 
 #[test]
 fn distroless_skips_python_and_build_packages() {
-    let mut script = Scripted::new().on("preset", Pick("start from scratch")).on("Runtime base", Pick("distroless")).on("Database", Pick("none"));
+    let mut script = Scripted::new()
+        .on("preset", Pick("start from scratch"))
+        .on("Runtime base", Pick("distroless"))
+        .on("Database", Pick("none"));
     let (spec, answers) = Given::nothing().answer(&mut script);
     assert_eq!((spec.base, spec.python.as_str(), spec.uid), (Base::Distroless, "3.13", 65532));
     assert_eq!(spec.database, Database::None);
@@ -110,13 +148,18 @@ fn distroless_is_not_offered_with_a_python_it_does_not_ship() {
 
 #[test]
 fn flags_are_never_asked_and_always_win() {
-    let given = Given::nothing().preset("api-service").flags(&[("database", "mariadb"), ("ci", "gitlab"), ("name", "svc")]);
+    let given =
+        Given::nothing().preset("api-service").flags(&[("database", "mariadb"), ("ci", "gitlab"), ("name", "svc")]);
     let mut script = Scripted::new().on("Database", Pick("postgres"));
     let answers = given.ask(&mut script).unwrap();
     assert_eq!(script.unused(), ["Database"], "the database question is not asked");
     let spec = resolve(&answers.layered(&given.layers));
     assert_eq!((spec.database, spec.ci, spec.name.as_str()), (Database::Mariadb, Ci::Gitlab, "svc"));
-    assert!(!script.asked("preset") && !script.asked("Project name") && !script.asked("CI pipeline"), "{:#?}", script.transcript);
+    assert!(
+        !script.asked("preset") && !script.asked("Project name") && !script.asked("CI pipeline"),
+        "{:#?}",
+        script.transcript
+    );
     assert_eq!(script.offered("update bot"), ["renovate", "none"], "dependabot runs only on GitHub");
     assert_eq!(spec.updates, Updates::Renovate);
 }
@@ -140,7 +183,11 @@ fn an_api_asks_its_port_and_refuses_privileged_ones() {
         .on("port", Type("8080"));
     let (spec, answers) = Given::nothing().answer(&mut script);
     assert_eq!(spec.port, 8080);
-    assert!(script.transcript.iter().any(|l| l.starts_with("! ") && l.contains("below 1024")), "{:#?}", script.transcript);
+    assert!(
+        script.transcript.iter().any(|l| l.starts_with("! ") && l.contains("below 1024")),
+        "{:#?}",
+        script.transcript
+    );
     assert!(answers.asked.contains(&"health_path"));
     assert_eq!(spec.entrypoint, spec::Entrypoint::Script("src/app.py".into()), "an api's default entrypoint");
 }

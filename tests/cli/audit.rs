@@ -10,8 +10,10 @@ use berth::report::Severity;
 
 use crate::Berth;
 
-const BAD_DOCKERFILE: &str = "FROM python:3.13-slim\nRUN curl -fsSL https://example.com/install.sh | sh\nCMD [\"python\", \"app.py\"]\n";
-const CLEAN_DOCKERFILE: &str = "FROM python:3.13-slim-trixie\nUSER 10001:10001\nHEALTHCHECK NONE\nCMD [\"python\", \"app.py\"]\n";
+const BAD_DOCKERFILE: &str =
+    "FROM python:3.13-slim\nRUN curl -fsSL https://example.com/install.sh | sh\nCMD [\"python\", \"app.py\"]\n";
+const CLEAN_DOCKERFILE: &str =
+    "FROM python:3.13-slim-trixie\nUSER 10001:10001\nHEALTHCHECK NONE\nCMD [\"python\", \"app.py\"]\n";
 
 // ---------------------------------------------------------------------------------------------
 // Exit codes and formats
@@ -44,7 +46,12 @@ fn fail_on_moves_the_threshold() {
 
 #[test]
 fn parse_errors_exit_two_with_file_and_line() {
-    let run = Berth::new().file("Dockerfile", "FROM a\nUSER 1\nFRMO b\n").file("compose.yml", "services:\n  a: [1, 2\n").args(&["audit"]).run().expect_code(2);
+    let run = Berth::new()
+        .file("Dockerfile", "FROM a\nUSER 1\nFRMO b\n")
+        .file("compose.yml", "services:\n  a: [1, 2\n")
+        .args(&["audit"])
+        .run()
+        .expect_code(2);
     let out = run.stdout();
     assert!(out.contains("error: Dockerfile:3:1: unknown instruction `FRMO`"), "{out}");
     assert!(out.contains("error: compose.yml:"), "{out}");
@@ -61,14 +68,18 @@ fn json_output_is_the_documented_envelope() {
     assert_eq!(v["fail_on"], "high");
     let findings = v["findings"].as_array().unwrap();
     let curl = findings.iter().find(|f| f["code"] == "BD013").expect("BD013");
-    assert_eq!((curl["path"].as_str(), curl["line"].as_u64(), curl["severity"].as_str()), (Some("Dockerfile"), Some(2), Some("high")));
+    assert_eq!(
+        (curl["path"].as_str(), curl["line"].as_u64(), curl["severity"].as_str()),
+        (Some("Dockerfile"), Some(2), Some("high"))
+    );
     assert!(curl["fix"].as_str().unwrap().contains("checksum"));
     assert_eq!(v["summary"]["findings"].as_u64().unwrap() as usize, findings.len());
 }
 
 #[test]
 fn sarif_output_is_accepted_by_code_scanning() {
-    let run = Berth::new().file("Dockerfile", BAD_DOCKERFILE).args(&["audit", "--format", "sarif"]).run().expect_code(1);
+    let run =
+        Berth::new().file("Dockerfile", BAD_DOCKERFILE).args(&["audit", "--format", "sarif"]).run().expect_code(1);
     let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
     assert_eq!(v["version"], "2.1.0");
     assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
@@ -96,7 +107,10 @@ fn inline_suppression_needs_a_reason_and_is_still_shown() {
     let run = Berth::new().file("Dockerfile", text).args(&["audit"]).run().expect_code(1);
     let out = run.stdout();
     assert!(out.contains("BD001 [high, suppressed by inline: runs as the user the platform injects]"), "{out}");
-    assert!(out.contains("Dockerfile:4:") && out.contains("BD013 [high] "), "the pragma without a reason suppresses nothing: {out}");
+    assert!(
+        out.contains("Dockerfile:4:") && out.contains("BD013 [high] "),
+        "the pragma without a reason suppresses nothing: {out}"
+    );
     assert!(out.contains("Dockerfile:3:3: BA001 [medium]"), "{out}");
 }
 
@@ -104,15 +118,30 @@ fn inline_suppression_needs_a_reason_and_is_still_shown() {
 fn config_file_disables_and_ignores_with_reasons() {
     let compose = "services:\n  lab:\n    image: lab:1.0\n    privileged: true\n";
     let config = "disable:\n  - rule: BC021\n    reason: no log driver policy yet\nignore:\n  - service: lab\n    rules: [BC001]\n    reason: hardware lab, isolated host\n";
-    let run = Berth::new().file("compose.yml", compose).file(".berth-audit.yml", config).args(&["audit", "--format", "json"]).run().expect_code(0);
+    let run = Berth::new()
+        .file("compose.yml", compose)
+        .file(".berth-audit.yml", config)
+        .args(&["audit", "--format", "json"])
+        .run()
+        .expect_code(0);
     let v: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
     let privileged = v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "BC001").expect("still reported");
     assert_eq!(privileged["suppressed"]["kind"], "config");
     assert_eq!(privileged["suppressed"]["reason"], "hardware lab, isolated host");
     assert_eq!(privileged["scope"], "lab");
-    let bad = Berth::new().file("compose.yml", compose).file(".berth-audit.yml", "disable:\n  - rule: BC999\n    reason: x\n").args(&["audit"]).run().expect_code(2);
+    let bad = Berth::new()
+        .file("compose.yml", compose)
+        .file(".berth-audit.yml", "disable:\n  - rule: BC999\n    reason: x\n")
+        .args(&["audit"])
+        .run()
+        .expect_code(2);
     assert!(bad.stderr().contains("unknown rule `BC999`"), "{}", bad.stderr());
-    Berth::new().file("compose.yml", compose).file("c.yml", "ignore:\n  - path: '*.yml'\n    reason: ''\n").args(&["audit", "--config", "c.yml"]).run().expect_code(2);
+    Berth::new()
+        .file("compose.yml", compose)
+        .file("c.yml", "ignore:\n  - path: '*.yml'\n    reason: ''\n")
+        .args(&["audit", "--config", "c.yml"])
+        .run()
+        .expect_code(2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +188,10 @@ fn audit_fixture(path: &Path) -> Vec<(String, u32)> {
 }
 
 fn kind_file(dir: &Path, stem: &str) -> Option<PathBuf> {
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).find(|p| p.file_name().unwrap().to_string_lossy().contains(stem))
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().contains(stem))
 }
 
 #[test]
@@ -167,21 +199,30 @@ fn every_rule_has_a_fixture_folder_that_fails_and_passes() {
     let mut missing = Vec::new();
     for rule in RULES {
         let dir = fixtures().join(rule.code);
-        let (Some(fail), Some(pass)) = (dir.is_dir().then(|| kind_file(&dir, "fail")).flatten(), dir.is_dir().then(|| kind_file(&dir, "pass")).flatten()) else {
+        let (Some(fail), Some(pass)) = (
+            dir.is_dir().then(|| kind_file(&dir, "fail")).flatten(),
+            dir.is_dir().then(|| kind_file(&dir, "pass")).flatten(),
+        ) else {
             missing.push(rule.code);
             continue;
         };
         let text = std::fs::read_to_string(&fail).unwrap();
         let want: BTreeSet<(String, u32)> = expected(&text).into_iter().filter(|(c, _)| c == rule.code).collect();
         assert!(!want.is_empty(), "{}: the failing fixture expects nothing of its rule", fail.display());
-        let options = |p: &Path| Options { paths: vec![p.to_path_buf()], fail_on: None, config: dir.join("berth-audit.yml").exists().then(|| dir.join("berth-audit.yml")) };
+        let options = |p: &Path| Options {
+            paths: vec![p.to_path_buf()],
+            fail_on: None,
+            config: dir.join("berth-audit.yml").exists().then(|| dir.join("berth-audit.yml")),
+        };
         let report = audit::run(&options(&fail)).unwrap();
         assert!(report.errors.is_empty(), "{}: {:?}", fail.display(), report.errors);
-        let got: BTreeSet<(String, u32)> = report.diagnostics.iter().filter(|d| d.code == rule.code).map(|d| (d.code.to_string(), d.line)).collect();
+        let got: BTreeSet<(String, u32)> =
+            report.diagnostics.iter().filter(|d| d.code == rule.code).map(|d| (d.code.to_string(), d.line)).collect();
         assert_eq!(got, want, "{}", fail.display());
         let report = audit::run(&options(&pass)).unwrap();
         assert!(report.errors.is_empty(), "{}: {:?}", pass.display(), report.errors);
-        let fired: Vec<_> = report.diagnostics.iter().filter(|d| d.code == rule.code).map(|d| (d.line, d.message.clone())).collect();
+        let fired: Vec<_> =
+            report.diagnostics.iter().filter(|d| d.code == rule.code).map(|d| (d.line, d.message.clone())).collect();
         assert!(fired.is_empty(), "{}: {fired:?}", pass.display());
     }
     assert!(missing.is_empty(), "rules without a fixture folder: {missing:?}");
@@ -213,7 +254,11 @@ fn render_into(dir: &Path, flags: &[(&str, &str)]) {
     use berth::spec::{self, Layer, RawValue, Source};
     let mut layer = Layer::new(Source::Flags);
     for (key, value) in flags {
-        let raw = if *key == "build_packages" { RawValue::List(value.split(',').map(str::to_string).collect()) } else { RawValue::One(value.to_string()) };
+        let raw = if *key == "build_packages" {
+            RawValue::List(value.split(',').map(str::to_string).collect())
+        } else {
+            RawValue::One(value.to_string())
+        };
         layer.set(key, raw).unwrap();
     }
     let env = spec::Environment { dir_name: Some("m".into()), dependency_text: None };
@@ -237,7 +282,14 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
                     for packaging in ["requirements", "uv", "poetry"] {
                         for ci in ["github", "gitlab", "none"] {
                             let name = format!("m{count}");
-                            let mut flags = vec![("base", base), ("database", db), ("workload", workload), ("packaging", packaging), ("ci", ci), ("name", name.as_str())];
+                            let mut flags = vec![
+                                ("base", base),
+                                ("database", db),
+                                ("workload", workload),
+                                ("packaging", packaging),
+                                ("ci", ci),
+                                ("name", name.as_str()),
+                            ];
                             let build = match (base, db) {
                                 ("slim", "postgres") => Some("gcc,libpq-dev"),
                                 ("slim", "mariadb") => Some("gcc,pkg-config,default-libmysqlclient-dev"),
@@ -250,7 +302,13 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
                             }
                             let image = format!("registry.example.com/data/{name}");
                             if pinned {
-                                flags.extend([("builder_digest", digest.as_str()), ("runtime_digest", digest.as_str()), ("private_index", "https://pypi.example.com/simple"), ("image", image.as_str()), ("scan_severity", "critical")]);
+                                flags.extend([
+                                    ("builder_digest", digest.as_str()),
+                                    ("runtime_digest", digest.as_str()),
+                                    ("private_index", "https://pypi.example.com/simple"),
+                                    ("image", image.as_str()),
+                                    ("scan_severity", "critical"),
+                                ]);
                                 if db != "none" {
                                     flags.push(("db_digest", digest.as_str()));
                                 }
@@ -266,17 +324,31 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
     }
     assert_eq!(count, 324);
     // Every default rule over everything.
-    let report = audit::run(&Options { paths: vec![root.path().to_path_buf()], fail_on: Some(Severity::Info), config: None }).unwrap();
+    let report =
+        audit::run(&Options { paths: vec![root.path().to_path_buf()], fail_on: Some(Severity::Info), config: None })
+            .unwrap();
     let expected_files = 324 * 2 + 54 * 2; // Dockerfile + compose for each; a workflow for each `github` project.
     assert_eq!(report.files.len(), expected_files, "every generated Dockerfile, compose file and workflow is audited");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let shown: Vec<String> = report.diagnostics.iter().take(20).map(|d| format!("{}:{} {} {}", d.path, d.line, d.code, d.message)).collect();
-    assert!(report.diagnostics.is_empty(), "berth's own output has {} finding(s):\n{}", report.diagnostics.len(), shown.join("\n"));
+    let shown: Vec<String> =
+        report.diagnostics.iter().take(20).map(|d| format!("{}:{} {} {}", d.path, d.line, d.code, d.message)).collect();
+    assert!(
+        report.diagnostics.is_empty(),
+        "berth's own output has {} finding(s):\n{}",
+        report.diagnostics.len(),
+        shown.join("\n")
+    );
     // The pinned variants also pass the opt-in digest rules.
     let config = root.path().join("digests.yml");
     std::fs::write(&config, "enable: [BD006, BC006]\n").unwrap();
-    let report = audit::run(&Options { paths: vec![root.path().join("pinned")], fail_on: Some(Severity::Info), config: Some(config) }).unwrap();
-    let shown: Vec<String> = report.diagnostics.iter().take(20).map(|d| format!("{}:{} {} {}", d.path, d.line, d.code, d.message)).collect();
+    let report = audit::run(&Options {
+        paths: vec![root.path().join("pinned")],
+        fail_on: Some(Severity::Info),
+        config: Some(config),
+    })
+    .unwrap();
+    let shown: Vec<String> =
+        report.diagnostics.iter().take(20).map(|d| format!("{}:{} {} {}", d.path, d.line, d.code, d.message)).collect();
     assert!(report.diagnostics.is_empty(), "pinned output with digest rules on:\n{}", shown.join("\n"));
 }
 
@@ -295,7 +367,10 @@ fn directories_are_searched_for_all_three_kinds() {
         .expect_code(1);
     let v: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
     let paths: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
-    assert_eq!(paths, BTreeSet::from([".github/workflows/ci.yml", "api/api.Dockerfile", "deploy/docker-compose.prod.yml"]));
+    assert_eq!(
+        paths,
+        BTreeSet::from([".github/workflows/ci.yml", "api/api.Dockerfile", "deploy/docker-compose.prod.yml"])
+    );
     assert_eq!(v["summary"]["files"], 3, "templates and other YAML are not audited");
     let codes: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains("BW001") && codes.contains("BC007") && codes.contains("BD013"), "{codes:?}");
@@ -304,5 +379,9 @@ fn directories_are_searched_for_all_three_kinds() {
 #[test]
 fn a_named_file_that_is_none_of_the_three_kinds_is_an_error() {
     let run = Berth::new().file("README.md", "# hello\n").args(&["audit", "README.md"]).run().expect_code(2);
-    assert!(run.stdout().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"),
+        "{}",
+        run.stdout()
+    );
 }

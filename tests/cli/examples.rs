@@ -34,7 +34,10 @@ fn examples_match_what_berth_generates() {
             let expected = std::fs::read_to_string(examples.join(preset).join(&file)).unwrap();
             let actual = run.read(&format!("{preset}/{file}"));
             if expected != actual {
-                let diff = similar::TextDiff::from_lines(&expected, &actual).unified_diff().header("examples", "generated").to_string();
+                let diff = similar::TextDiff::from_lines(&expected, &actual)
+                    .unified_diff()
+                    .header("examples", "generated")
+                    .to_string();
                 stale.push(format!("{preset}/{file}:\n{diff}"));
             }
         }

@@ -15,8 +15,14 @@ fn every_preset_writes_a_hardened_project() {
         let dockerfile = run.read("proj/Dockerfile");
         let runtime = final_stage(&dockerfile);
         assert!(dockerfile.matches("\nFROM ").count() >= 2, "{preset}: multi-stage");
-        assert!(runtime.contains("\nUSER 10001:10001") || runtime.contains("\nUSER 65532:65532"), "{preset}: numeric non-root user");
-        assert!(!runtime.contains("gcc") && !runtime.contains("-dev"), "{preset}: no compiler or headers in the runtime stage");
+        assert!(
+            runtime.contains("\nUSER 10001:10001") || runtime.contains("\nUSER 65532:65532"),
+            "{preset}: numeric non-root user"
+        );
+        assert!(
+            !runtime.contains("gcc") && !runtime.contains("-dev"),
+            "{preset}: no compiler or headers in the runtime stage"
+        );
         assert!(runtime.contains("\nHEALTHCHECK ") && runtime.contains("CMD [\""), "{preset}: exec-form healthcheck");
         assert!(runtime.contains("\nCMD [") && runtime.contains("\nENTRYPOINT ["), "{preset}: exec form");
         assert!(!dockerfile.contains("# syntax="), "{preset}: no frontend pull");
@@ -31,7 +37,10 @@ fn every_preset_writes_a_hardened_project() {
             assert!(service.get("cap_add").is_none(), "{preset}/{name}: no capability added back");
             assert_eq!(service["security_opt"], yaml("[no-new-privileges=true]"), "{preset}/{name}");
             assert!(service["user"].as_str().is_some_and(|u| !u.starts_with("0:") && u != "root"), "{preset}/{name}");
-            assert!(service["mem_limit"].is_string() && service["cpus"].is_number() && service["pids_limit"].is_number(), "{preset}/{name}");
+            assert!(
+                service["mem_limit"].is_string() && service["cpus"].is_number() && service["pids_limit"].is_number(),
+                "{preset}/{name}"
+            );
             assert_eq!(service["logging"]["options"]["max-size"], yaml("'10m'"), "{preset}/{name}");
             assert!(service.get("privileged").is_none() && service.get("network_mode").is_none());
         }
@@ -70,7 +79,8 @@ fn database_presets_isolate_the_database() {
 
 #[test]
 fn api_is_published_on_loopback_only() {
-    let run = Berth::new().args(&["new", "svc", "--preset", "api-service", "-y", "--port", "8080"]).run().expect_code(0);
+    let run =
+        Berth::new().args(&["new", "svc", "--preset", "api-service", "-y", "--port", "8080"]).run().expect_code(0);
     let compose = yaml(&run.read("svc/docker-compose.prod.yml"));
     assert_eq!(compose["services"]["app"]["ports"], yaml("['127.0.0.1:8080:8080']"));
     assert_eq!(compose["services"]["app"]["networks"], yaml("[frontend, backend]"));
@@ -105,7 +115,17 @@ fn packaging_and_ci_variants() {
     assert!(!poetry.exists("p/.github/workflows") && !poetry.exists("p/.gitlab-ci.yml"));
 
     let alpine = Berth::new()
-        .args(&["new", "a", "-y", "--base", "alpine", "--database", "postgres", "--build-packages", "gcc,musl-dev,postgresql-dev"])
+        .args(&[
+            "new",
+            "a",
+            "-y",
+            "--base",
+            "alpine",
+            "--database",
+            "postgres",
+            "--build-packages",
+            "gcc,musl-dev,postgresql-dev",
+        ])
         .run()
         .expect_code(0);
     let dockerfile = alpine.read("a/Dockerfile");
@@ -140,7 +160,14 @@ fn invalid_answers_are_all_reported_in_one_run() {
         .run()
         .expect_code(2);
     let err = run.stderr();
-    for needle in ["python = \"3.9\"", "base = \"ubuntu\"", "port = \"80\"", "unknown key `colour`", "uid = \"0\"", "3.11, 3.12, 3.13, 3.14"] {
+    for needle in [
+        "python = \"3.9\"",
+        "base = \"ubuntu\"",
+        "port = \"80\"",
+        "unknown key `colour`",
+        "uid = \"0\"",
+        "3.11, 3.12, 3.13, 3.14",
+    ] {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }
     assert!(!run.exists("x"), "nothing written");
@@ -182,7 +209,8 @@ fn starter_code_and_secrets_are_never_replaced() {
         .expect_code(0);
     assert_eq!(run.read("p/src/pipeline.py"), "print('mine')\n");
     let password = run.read("p/secrets/db_password");
-    let again = run.then(&["new", "p", "--preset", "postgres-etl", "-y", "--force", "--app-memory", "3g"]).expect_code(0);
+    let again =
+        run.then(&["new", "p", "--preset", "postgres-etl", "-y", "--force", "--app-memory", "3g"]).expect_code(0);
     assert_eq!(again.read("p/secrets/db_password"), password);
     assert_eq!(again.read("p/src/pipeline.py"), "print('mine')\n");
     assert!(again.read("p/docker-compose.prod.yml").contains("mem_limit: 3g"));
@@ -190,7 +218,8 @@ fn starter_code_and_secrets_are_never_replaced() {
 
 #[test]
 fn dry_run_prints_plan_and_diff_and_writes_nothing() {
-    let run = Berth::new().file("p/Dockerfile", "FROM scratch\n").args(&["new", "p", "-y", "--dry-run"]).run().expect_code(0);
+    let run =
+        Berth::new().file("p/Dockerfile", "FROM scratch\n").args(&["new", "p", "-y", "--dry-run"]).run().expect_code(0);
     let out = run.stdout();
     assert!(out.contains("overwrite Dockerfile") && out.contains("create    docker-compose.prod.yml"), "{out}");
     assert!(out.contains("-FROM scratch") && out.contains("+FROM python:3.13-slim-trixie AS builder"), "{out}");
@@ -263,8 +292,21 @@ fn injection_attempts_are_refused_everywhere() {
 fn valid_values_stay_in_their_place() {
     let run = Berth::new()
         .args(&[
-            "new", "p", "-y", "--name", "a-b_c", "--workload", "api", "--health-path", "/v1/health.check~x",
-            "--entrypoint", "svc.main", "--image", "registry.local:5000/team/a-b", "--database", "postgres",
+            "new",
+            "p",
+            "-y",
+            "--name",
+            "a-b_c",
+            "--workload",
+            "api",
+            "--health-path",
+            "/v1/health.check~x",
+            "--entrypoint",
+            "svc.main",
+            "--image",
+            "registry.local:5000/team/a-b",
+            "--database",
+            "postgres",
         ])
         .run()
         .expect_code(0);

@@ -17,7 +17,10 @@ fn presets_lists_name_then_description() {
 #[test]
 fn organisation_preset_extends_a_builtin() {
     let run = Berth::new()
-        .file("org/preset.yaml", "description: Our ETL\nextends: postgres-etl\napp_memory: 4g\nscan_severity: critical\n")
+        .file(
+            "org/preset.yaml",
+            "description: Our ETL\nextends: postgres-etl\napp_memory: 4g\nscan_severity: critical\n",
+        )
         .args(&["new", "proj", "--preset", "org/preset.yaml", "-y"])
         .run()
         .expect_code(0);

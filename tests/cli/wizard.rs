@@ -119,7 +119,15 @@ fn distroless_without_a_database() {
     let shown = wizard.expect("Change limits?");
     assert!(!shown.contains("Build packages"), "distroless installs no runtime libraries\n{shown}");
     wizard.keys(ENTER);
-    for question in ["CI pipeline", "Image repository", "Vulnerability scan", "Image signing", "Dependency update bot", "Private package index", "Write these files?"] {
+    for question in [
+        "CI pipeline",
+        "Image repository",
+        "Vulnerability scan",
+        "Image signing",
+        "Dependency update bot",
+        "Private package index",
+        "Write these files?",
+    ] {
         wizard.answer(question, ENTER);
     }
     let (code, rest, dir) = wizard.finish();
@@ -171,7 +179,16 @@ fn esc_or_no_writes_nothing() {
     assert!(list_files(dir.path()).is_empty());
 
     let mut wizard = Wizard::start(&["new", "proj", "--preset", "minimal", "--name", "p", "--ci", "none"]);
-    for question in ["Python version", "Dependency manager", "Entrypoint", "Build packages", "Other build packages", "Change limits?", "Dependency update bot", "Private package index"] {
+    for question in [
+        "Python version",
+        "Dependency manager",
+        "Entrypoint",
+        "Build packages",
+        "Other build packages",
+        "Change limits?",
+        "Dependency update bot",
+        "Private package index",
+    ] {
         wizard.answer(question, ENTER);
     }
     wizard.answer("Write these files?", "n");
@@ -183,13 +200,18 @@ fn esc_or_no_writes_nothing() {
 
 #[test]
 fn a_rerun_starts_from_berth_yml_and_flags_skip_their_questions() {
-    let first = Berth::new().args(&["new", "svc", "--preset", "api-service", "-y", "--port", "9000"]).run().expect_code(0);
+    let first =
+        Berth::new().args(&["new", "svc", "--preset", "api-service", "-y", "--port", "9000"]).run().expect_code(0);
     let mut wizard = Wizard::start_in(first.dir, &["new", "svc", "--ci", "gitlab"]);
     let shown = wizard.expect("Project name");
     assert!(shown.contains("defaults from svc/berth.yml") && !shown.contains("Start from a preset"), "{shown}");
     wizard.keys(ENTER);
     wizard.answer("Runtime base image", ENTER).answer("Python version", ENTER).answer("Dependency manager", ENTER);
-    wizard.answer("Database", ENTER).answer("Workload", ENTER).answer("Container port", ENTER).answer("Health check path", ENTER);
+    wizard
+        .answer("Database", ENTER)
+        .answer("Workload", ENTER)
+        .answer("Container port", ENTER)
+        .answer("Health check path", ENTER);
     wizard.answer("Entrypoint", ENTER).answer("Build packages", ENTER).answer("Other build packages", ENTER);
     wizard.answer("Change limits?", ENTER);
     let shown = wizard.expect("Image repository");
@@ -197,7 +219,10 @@ fn a_rerun_starts_from_berth_yml_and_flags_skip_their_questions() {
     wizard.keys(ENTER);
     wizard.answer("Vulnerability scan", ENTER).answer("Image signing", ENTER).answer("Dependency update bot", ENTER);
     let shown = wizard.expect("Private package index");
-    assert!(shown.contains("renovate") && !shown.contains("dependabot"), "Dependabot is not offered on GitLab\n{shown}");
+    assert!(
+        shown.contains("renovate") && !shown.contains("dependabot"),
+        "Dependabot is not offered on GitLab\n{shown}"
+    );
     wizard.keys(ENTER);
     let summary = wizard.expect("Write these files?");
     assert!(summary.contains("port              9000") && summary.contains("ci                gitlab"), "{summary}");

@@ -89,7 +89,11 @@ impl ComposeFile {
 
     pub fn services(&self) -> Vec<Service<'_>> {
         let Some(services) = self.root.get("services") else { return Vec::new() };
-        services.entries().filter(|(_, _, node)| node.as_map().is_some()).map(|(name, key, node)| Service { name, key, node }).collect()
+        services
+            .entries()
+            .filter(|(_, _, node)| node.as_map().is_some())
+            .map(|(name, key, node)| Service { name, key, node })
+            .collect()
     }
 
     /// A top-level network's definition.
@@ -172,11 +176,21 @@ impl<'a> Service<'a> {
                     let is_path = source.as_deref().is_some_and(|s| s.starts_with(['/', '.', '~', '$']));
                     let modes: Vec<&str> = mode.split(',').collect();
                     out.push(Mount {
-                        kind: if source.is_none() { "volume" } else if is_path { "bind" } else { "volume" }.to_string(),
+                        kind: if source.is_none() {
+                            "volume"
+                        } else if is_path {
+                            "bind"
+                        } else {
+                            "volume"
+                        }
+                        .to_string(),
                         source,
                         target,
                         read_only: modes.contains(&"ro"),
-                        propagation: modes.iter().find(|m| matches!(**m, "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate")).map(|m| m.to_string()),
+                        propagation: modes
+                            .iter()
+                            .find(|m| matches!(**m, "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate"))
+                            .map(|m| m.to_string()),
                         node: item,
                     });
                 }
@@ -200,7 +214,9 @@ impl<'a> Service<'a> {
     /// String items of a list-valued key (`cap_drop`, `security_opt`...), interpolated.
     pub fn strings(&self, key: &str) -> Vec<(String, &'a Node)> {
         match self.get(key) {
-            Some(node) if node.as_seq().is_some() => node.items().iter().filter_map(|n| text(n).map(|t| (t.text, n))).collect(),
+            Some(node) if node.as_seq().is_some() => {
+                node.items().iter().filter_map(|n| text(n).map(|t| (t.text, n))).collect()
+            }
             Some(node) => text(node).map(|t| vec![(t.text, node)]).unwrap_or_default(),
             None => Vec::new(),
         }
@@ -213,7 +229,9 @@ impl<'a> Service<'a> {
             .map(Node::items)
             .unwrap_or(&[])
             .iter()
-            .filter_map(|item| item.as_str().or_else(|| item.get("source").and_then(Node::as_str)).map(|name| (name.to_string(), item)))
+            .filter_map(|item| {
+                item.as_str().or_else(|| item.get("source").and_then(Node::as_str)).map(|name| (name.to_string(), item))
+            })
             .collect()
     }
 
@@ -242,7 +260,9 @@ pub fn env_pairs(node: Option<&Node>) -> Vec<(String, Option<String>, &Node)> {
     match &node.value {
         Value::Map(entries) => entries
             .iter()
-            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), if v.is_null() { None } else { v.as_str().map(str::to_string) }, v)))
+            .filter_map(|(k, v)| {
+                Some((k.as_str()?.to_string(), if v.is_null() { None } else { v.as_str().map(str::to_string) }, v))
+            })
             .map(|(k, v, n)| (k, v, if n.is_null() { node } else { n }))
             .collect(),
         Value::Seq(items) => items
@@ -315,9 +335,14 @@ mod tests {
 
     #[test]
     fn reads_environment_in_both_forms() {
-        let c = compose("services:\n  a:\n    environment:\n      - A=1\n      - B\n  b:\n    environment:\n      C: x\n      D:\n");
+        let c = compose(
+            "services:\n  a:\n    environment:\n      - A=1\n      - B\n  b:\n    environment:\n      C: x\n      D:\n",
+        );
         let services = c.services();
-        assert_eq!(services[0].environment().iter().map(|(k, v, _)| (k.clone(), v.clone())).collect::<Vec<_>>(), [("A".into(), Some("1".into())), ("B".into(), None)]);
+        assert_eq!(
+            services[0].environment().iter().map(|(k, v, _)| (k.clone(), v.clone())).collect::<Vec<_>>(),
+            [("A".into(), Some("1".into())), ("B".into(), None)]
+        );
         assert_eq!(services[1].environment()[1].1, None);
     }
 }

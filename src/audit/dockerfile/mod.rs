@@ -94,7 +94,11 @@ impl Instruction {
     pub fn position(&self, offset: usize) -> (u32, u32) {
         // Segments are in offset order: the last one starting at or before `offset`.
         let index = self.segments.partition_point(|s| s.offset <= offset);
-        let segment = index.checked_sub(1).map(|i| self.segments[i]).unwrap_or(Segment { offset: 0, line: self.line, col: self.col });
+        let segment = index.checked_sub(1).map(|i| self.segments[i]).unwrap_or(Segment {
+            offset: 0,
+            line: self.line,
+            col: self.col,
+        });
         // Columns count characters, as SARIF's `unicodeCodePoints` says.
         let chars = self.text.get(segment.offset..offset).map_or(offset - segment.offset, |t| t.chars().count());
         (segment.line, segment.col + chars as u32)
@@ -106,18 +110,35 @@ impl Instruction {
         let mut scripts = Vec::new();
         match &self.json {
             Some(items) => {
-                let shell_c = items.len() >= 3 && matches!(items[0].rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh")) && items[1] == "-c";
+                let shell_c = items.len() >= 3
+                    && matches!(items[0].rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh"))
+                    && items[1] == "-c";
                 if shell_c {
                     scripts.push(shell::parse(&items[2], self.args_offset));
                 } else {
-                    let words = items.iter().map(|t| shell::Word { text: t.clone(), start: self.args_offset, end: self.args_offset, ..Default::default() }).collect();
-                    scripts.push(Script { pipelines: vec![shell::Pipeline { commands: vec![shell::Command { words, ..Default::default() }] }] });
+                    let words = items
+                        .iter()
+                        .map(|t| shell::Word {
+                            text: t.clone(),
+                            start: self.args_offset,
+                            end: self.args_offset,
+                            ..Default::default()
+                        })
+                        .collect();
+                    scripts.push(Script {
+                        pipelines: vec![shell::Pipeline {
+                            commands: vec![shell::Command { words, ..Default::default() }],
+                        }],
+                    });
                 }
             }
             None => {
                 let args = self.args();
                 let script = shell::parse(args, self.args_offset);
-                let runs_shell = script.commands().first().is_none_or(|c| matches!(c.name(), "sh" | "bash" | "ash" | "dash" | "zsh" | ""));
+                let runs_shell = script
+                    .commands()
+                    .first()
+                    .is_none_or(|c| matches!(c.name(), "sh" | "bash" | "ash" | "dash" | "zsh" | ""));
                 scripts.push(script);
                 if runs_shell || args.trim_start().starts_with("<<") {
                     for heredoc in &self.heredocs {
@@ -133,17 +154,29 @@ impl Instruction {
     pub fn key_values(&self) -> Vec<KeyValue> {
         let args = self.args();
         let script = shell::parse(args, self.args_offset);
-        let words: Vec<&shell::Word> = script.pipelines.iter().flat_map(|p| &p.commands).flat_map(|c| c.assignments.iter().chain(&c.words)).collect();
+        let words: Vec<&shell::Word> = script
+            .pipelines
+            .iter()
+            .flat_map(|p| &p.commands)
+            .flat_map(|c| c.assignments.iter().chain(&c.words))
+            .collect();
         let Some(first) = words.first() else { return Vec::new() };
         if self.keyword == "ENV" && !first.text.contains('=') {
             // The value is the raw text after the key's word (its end is an offset in `text`).
             let value = self.text.get(first.end.min(self.args_end)..self.args_end).unwrap_or("").trim().to_string();
-            return vec![KeyValue { key: first.text.clone(), expands: value.contains('$'), value: Some(value), offset: first.start }];
+            return vec![KeyValue {
+                key: first.text.clone(),
+                expands: value.contains('$'),
+                value: Some(value),
+                offset: first.start,
+            }];
         }
         words
             .iter()
             .map(|w| match w.text.split_once('=') {
-                Some((k, v)) => KeyValue { key: k.to_string(), value: Some(v.to_string()), expands: w.expands, offset: w.start },
+                Some((k, v)) => {
+                    KeyValue { key: k.to_string(), value: Some(v.to_string()), expands: w.expands, offset: w.start }
+                }
                 None => KeyValue { key: w.text.clone(), value: None, expands: false, offset: w.start },
             })
             .collect()
@@ -308,15 +341,29 @@ fn stages(instructions: &[Instruction]) -> Result<Vec<Stage>, ParseError> {
                 }
                 let words: Vec<&str> = instruction.args().split_whitespace().collect();
                 let Some(image_text) = words.first() else {
-                    return Err(ParseError { line: instruction.line, col: instruction.col, message: "FROM needs an image".into() });
+                    return Err(ParseError {
+                        line: instruction.line,
+                        col: instruction.col,
+                        message: "FROM needs an image".into(),
+                    });
                 };
                 let name = match (words.get(1), words.get(2)) {
                     (Some(kw), Some(n)) if kw.eq_ignore_ascii_case("as") => Some(n.to_ascii_lowercase()),
                     _ => None,
                 };
                 let image = substitute(image_text, &global_args);
-                let base_stage = image.as_deref().and_then(|img| stages.iter().position(|s| s.name.as_deref() == Some(&img.to_ascii_lowercase())));
-                stages.push(Stage { index: stages.len(), name, from: index, body: index + 1..instructions.len(), image_text: image_text.to_string(), image, base_stage });
+                let base_stage = image
+                    .as_deref()
+                    .and_then(|img| stages.iter().position(|s| s.name.as_deref() == Some(&img.to_ascii_lowercase())));
+                stages.push(Stage {
+                    index: stages.len(),
+                    name,
+                    from: index,
+                    body: index + 1..instructions.len(),
+                    image_text: image_text.to_string(),
+                    image,
+                    base_stage,
+                });
             }
             _ if stages.is_empty() => {
                 return Err(ParseError {
@@ -337,7 +384,10 @@ mod tests {
 
     #[test]
     fn resolves_arg_defaults_in_from() {
-        let df = Dockerfile::parse("ARG PY=3.13\nARG VARIANT\nFROM python:${PY}-slim AS build\nFROM python:$VARIANT\nFROM build\n").unwrap();
+        let df = Dockerfile::parse(
+            "ARG PY=3.13\nARG VARIANT\nFROM python:${PY}-slim AS build\nFROM python:$VARIANT\nFROM build\n",
+        )
+        .unwrap();
         assert_eq!(df.stages[0].image.as_deref(), Some("python:3.13-slim"));
         assert_eq!(df.stages[1].image, None);
         assert_eq!(df.stages[2].base_stage, Some(0));
@@ -347,7 +397,10 @@ mod tests {
     #[test]
     fn splits_image_references() {
         let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc");
-        assert_eq!((r.name.as_str(), r.tag.as_deref(), r.digest.as_deref()), ("localhost:5000/team/app", Some("1.2"), Some("sha256:abc")));
+        assert_eq!(
+            (r.name.as_str(), r.tag.as_deref(), r.digest.as_deref()),
+            ("localhost:5000/team/app", Some("1.2"), Some("sha256:abc"))
+        );
         assert_eq!(r.repository(), "team/app");
         assert_eq!(ImageRef::parse("python").tag, None);
         assert_eq!(ImageRef::parse("docker.io/library/python:3").repository(), "python");
@@ -357,7 +410,10 @@ mod tests {
     fn reads_env_pairs_in_both_forms() {
         let df = Dockerfile::parse("FROM a\nENV A=1 B=\"x y\" \\\n    C=$HOME\nENV D some value\n").unwrap();
         let kv = df.instructions[1].key_values();
-        assert_eq!(kv.iter().map(|k| (k.key.as_str(), k.value.as_deref().unwrap())).collect::<Vec<_>>(), [("A", "1"), ("B", "x y"), ("C", "$HOME")]);
+        assert_eq!(
+            kv.iter().map(|k| (k.key.as_str(), k.value.as_deref().unwrap())).collect::<Vec<_>>(),
+            [("A", "1"), ("B", "x y"), ("C", "$HOME")]
+        );
         assert!(kv[2].expands);
         assert_eq!(df.instructions[1].position(kv[2].offset).0, 3);
         assert_eq!(df.instructions[2].key_values()[0].value.as_deref(), Some("some value"));
@@ -379,7 +435,8 @@ mod tests {
 
     #[test]
     fn scripts_of_exec_and_heredoc_forms() {
-        let df = Dockerfile::parse("FROM a\nRUN [\"sh\", \"-c\", \"curl x | sh\"]\nRUN <<EOF\napt-get update\nEOF\n").unwrap();
+        let df = Dockerfile::parse("FROM a\nRUN [\"sh\", \"-c\", \"curl x | sh\"]\nRUN <<EOF\napt-get update\nEOF\n")
+            .unwrap();
         assert_eq!(df.instructions[1].scripts()[0].commands().len(), 2);
         let heredoc = df.instructions[2].scripts();
         assert!(heredoc.iter().any(|s| s.runs("apt-get")));

@@ -8,8 +8,24 @@ use super::{Flag, Heredoc, Instruction, ParseError, Segment};
 
 /// Instructions BuildKit knows; anything else is a parse error, as in `docker build`.
 const KEYWORDS: &[&str] = &[
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL",
-    "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
 ];
 
 #[derive(Debug)]
@@ -49,7 +65,13 @@ pub(super) fn parse(src: &str) -> Result<Parsed, ParseError> {
                     match value.as_str() {
                         "`" => escape = '`',
                         "\\" => escape = '\\',
-                        _ => return Err(ParseError { line: i as u32 + 1, col: 1, message: format!("invalid escape directive `{value}`: use \\ or `") }),
+                        _ => {
+                            return Err(ParseError {
+                                line: i as u32 + 1,
+                                col: 1,
+                                message: format!("invalid escape directive `{value}`: use \\ or `"),
+                            })
+                        }
                     }
                 }
                 comments.push((i as u32 + 1, lines[i].trim().to_string()));
@@ -77,7 +99,11 @@ pub(super) fn parse(src: &str) -> Result<Parsed, ParseError> {
         let start_line = i as u32 + 1;
         if !KEYWORDS.contains(&keyword.as_str()) {
             let shown: String = trimmed[..keyword_len].chars().take(40).collect();
-            return Err(ParseError { line: start_line, col: indent as u32 + 1, message: format!("unknown instruction `{shown}`") });
+            return Err(ParseError {
+                line: start_line,
+                col: indent as u32 + 1,
+                message: format!("unknown instruction `{shown}`"),
+            });
         }
         let mut text = String::new();
         let mut segments = vec![Segment { offset: 0, line: start_line, col: (indent + keyword_len) as u32 + 1 }];
@@ -134,11 +160,20 @@ pub(super) fn parse(src: &str) -> Result<Parsed, ParseError> {
                     body.push('\n');
                 }
                 if !closed {
-                    return Err(ParseError { line: first_line.saturating_sub(1).max(1), col: 1, message: format!("heredoc `{marker}` is never closed") });
+                    return Err(ParseError {
+                        line: first_line.saturating_sub(1).max(1),
+                        col: 1,
+                        message: format!("heredoc `{marker}` is never closed"),
+                    });
                 }
                 instruction.end_line = i as u32;
                 let offset = body_start.unwrap_or(instruction.text.len());
-                instruction.heredocs.push(Heredoc { marker, offset, len: body.len().saturating_sub(1), line: first_line });
+                instruction.heredocs.push(Heredoc {
+                    marker,
+                    offset,
+                    len: body.len().saturating_sub(1),
+                    line: first_line,
+                });
             }
             if let Some(first) = instruction.heredocs.first() {
                 instruction.args_end = instruction.args_end.min(first.offset.saturating_sub(1));
@@ -186,7 +221,9 @@ fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
                 j += 1;
             }
             let start = j;
-            while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_' || chars[j] == '-' || chars[j] == '.') {
+            while j < chars.len()
+                && (chars[j].is_ascii_alphanumeric() || chars[j] == '_' || chars[j] == '-' || chars[j] == '.')
+            {
                 j += 1;
             }
             if j > start {
@@ -205,7 +242,15 @@ fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
 
 /// Builds an instruction from its text after the keyword; `start` is where parsing begins
 /// (past an `ONBUILD` keyword for the wrapped instruction).
-fn build(keyword: &str, text: String, segments: Vec<Segment>, start: usize, line: u32, col: u32, end_line: u32) -> Result<Instruction, ParseError> {
+fn build(
+    keyword: &str,
+    text: String,
+    segments: Vec<Segment>,
+    start: usize,
+    line: u32,
+    col: u32,
+    end_line: u32,
+) -> Result<Instruction, ParseError> {
     let bytes = text.as_bytes();
     let mut pos = start;
     let skip_ws = |pos: &mut usize| {
@@ -245,10 +290,25 @@ fn build(keyword: &str, text: String, segments: Vec<Segment>, start: usize, line
         let rest = &instruction.text[pos..];
         let inner_len = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
         let inner_keyword = rest[..inner_len].to_ascii_uppercase();
-        if inner_keyword.is_empty() || !KEYWORDS.contains(&inner_keyword.as_str()) || matches!(inner_keyword.as_str(), "ONBUILD" | "FROM" | "MAINTAINER") {
-            return Err(ParseError { line, col, message: format!("ONBUILD cannot wrap `{}`", rest[..inner_len].chars().take(40).collect::<String>()) });
+        if inner_keyword.is_empty()
+            || !KEYWORDS.contains(&inner_keyword.as_str())
+            || matches!(inner_keyword.as_str(), "ONBUILD" | "FROM" | "MAINTAINER")
+        {
+            return Err(ParseError {
+                line,
+                col,
+                message: format!("ONBUILD cannot wrap `{}`", rest[..inner_len].chars().take(40).collect::<String>()),
+            });
         }
-        let inner = build(&inner_keyword, instruction.text.clone(), instruction.segments.clone(), pos + inner_len, line, col, end_line)?;
+        let inner = build(
+            &inner_keyword,
+            instruction.text.clone(),
+            instruction.segments.clone(),
+            pos + inner_len,
+            line,
+            col,
+            end_line,
+        )?;
         instruction.onbuild = Some(Box::new(inner));
     }
     let args = instruction.args().trim();

@@ -1,8 +1,8 @@
 //! BD026: apk add keeping its cache.
 
+use super::support::{has_cache_mount, pm_subcommand, runs};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{has_cache_mount, pm_subcommand, runs};
 
 pub static RULE: Rule = Rule {
     code: "BD026",
@@ -37,10 +37,15 @@ RUN apk add --no-cache curl
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, scripts) in runs(input.file) {
         let commands: Vec<_> = scripts.iter().flat_map(|s| s.commands()).collect();
-        let cleaned = commands.iter().any(|c| c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/cache/apk")))
-            || has_cache_mount(instruction, &["/var/cache/apk", "/etc/apk/cache"]);
+        let cleaned =
+            commands.iter().any(|c| c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/cache/apk")))
+                || has_cache_mount(instruction, &["/var/cache/apk", "/etc/apk/cache"]);
         for command in &commands {
-            if command.name() == "apk" && pm_subcommand(command) == Some("add") && !command.has_flag(None, &["no-cache"]) && !cleaned {
+            if command.name() == "apk"
+                && pm_subcommand(command) == Some("add")
+                && !command.has_flag(None, &["no-cache"])
+                && !cleaned
+            {
                 let (line, col) = instruction.position(command.start());
                 sink.at(line, col, "`apk add` without --no-cache");
             }
@@ -55,7 +60,8 @@ mod tests {
 
     #[test]
     fn flags_apk_add_with_cache() {
-        let text = "FROM a\nRUN apk add curl\nRUN apk add --no-cache curl\nRUN apk add curl && rm -rf /var/cache/apk/*\n";
+        let text =
+            "FROM a\nRUN apk add curl\nRUN apk add --no-cache curl\nRUN apk add curl && rm -rf /var/cache/apk/*\n";
         assert_eq!(lines(&RULE, text), [2]);
     }
 }

@@ -1,8 +1,8 @@
 //! BD021: apt lists left in the layer.
 
+use super::support::{apt_subcommand, has_cache_mount, runs};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{apt_subcommand, has_cache_mount, runs};
 
 pub static RULE: Rule = Rule {
     code: "BD021",
@@ -37,9 +37,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -r
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, scripts) in runs(input.file) {
         let commands: Vec<_> = scripts.iter().flat_map(|s| s.commands()).collect();
-        let Some(install) = commands.iter().find(|c| matches!(apt_subcommand(c), Some("install" | "update"))) else { continue };
+        let Some(install) = commands.iter().find(|c| matches!(apt_subcommand(c), Some("install" | "update"))) else {
+            continue;
+        };
         let cleaned = commands.iter().any(|c| {
-            (c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/lib/apt/lists"))) || apt_subcommand(c) == Some("dist-clean")
+            (c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/lib/apt/lists")))
+                || apt_subcommand(c) == Some("dist-clean")
         });
         if !cleaned && !has_cache_mount(instruction, &["/var/lib/apt/lists", "/var/lib/apt"]) {
             let (line, col) = instruction.position(install.start());

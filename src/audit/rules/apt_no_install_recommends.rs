@@ -1,8 +1,8 @@
 //! BD020: apt-get install pulling in recommended packages.
 
+use super::support::{apt_subcommand, for_each_command};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{apt_subcommand, for_each_command};
 
 pub static RULE: Rule = Rule {
     code: "BD020",
@@ -37,8 +37,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -r
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for_each_command(input.file, |_, command, (line, col)| {
         if apt_subcommand(command) == Some("install") {
-            let words: Vec<String> = command.args().iter().map(|w| w.text.to_ascii_lowercase().replace(' ', "")).collect();
-            let off = command.has_flag(None, &["no-install-recommends"]) || words.iter().any(|w| w.contains("apt::install-recommends=false") || w.contains("apt::install-recommends=0"));
+            let words: Vec<String> =
+                command.args().iter().map(|w| w.text.to_ascii_lowercase().replace(' ', "")).collect();
+            let off = command.has_flag(None, &["no-install-recommends"])
+                || words
+                    .iter()
+                    .any(|w| w.contains("apt::install-recommends=false") || w.contains("apt::install-recommends=0"));
             if !off {
                 sink.at(line, col, "`apt-get install` without --no-install-recommends");
             }

@@ -1,8 +1,8 @@
 //! BD024: the interactive `apt` front end in a build.
 
+use super::support::for_each_command;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::for_each_command;
 
 pub static RULE: Rule = Rule {
     code: "BD024",
@@ -52,6 +52,9 @@ mod tests {
 
     #[test]
     fn flags_apt_words_only() {
-        assert_eq!(lines(&RULE, "FROM a\nRUN apt install -y x\nRUN apt-get install -y apt\nRUN apt-cache policy x\n"), [2]);
+        assert_eq!(
+            lines(&RULE, "FROM a\nRUN apt install -y x\nRUN apt-get install -y apt\nRUN apt-cache policy x\n"),
+            [2]
+        );
     }
 }

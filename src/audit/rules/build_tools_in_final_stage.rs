@@ -1,8 +1,8 @@
 //! BD039: compilers and headers installed in the final stage.
 
+use super::support::{apt_subcommand, final_lineage, package_args, pm_subcommand};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{apt_subcommand, final_lineage, package_args, pm_subcommand};
 
 pub static RULE: Rule = Rule {
     code: "BD039",
@@ -38,12 +38,34 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -r
     check: Check::Dockerfile(check),
 };
 
-const TOOLS: &[&str] = &["gcc", "g++", "cc", "clang", "make", "cmake", "build-essential", "build-base", "autoconf", "automake", "libtool", "pkg-config", "pkgconf", "rustc", "cargo", "golang", "gfortran"];
+const TOOLS: &[&str] = &[
+    "gcc",
+    "g++",
+    "cc",
+    "clang",
+    "make",
+    "cmake",
+    "build-essential",
+    "build-base",
+    "autoconf",
+    "automake",
+    "libtool",
+    "pkg-config",
+    "pkgconf",
+    "rustc",
+    "cargo",
+    "golang",
+    "gfortran",
+];
 
 fn is_build_tool(package: &str) -> bool {
     let name = package.split(['=', '>', '<']).next().unwrap_or(package);
     let name = name.split(':').next().unwrap_or(name);
-    TOOLS.contains(&name) || name.ends_with("-dev") || name.ends_with("-devel") || name.starts_with("gcc-") || name.starts_with("g++-")
+    TOOLS.contains(&name)
+        || name.ends_with("-dev")
+        || name.ends_with("-devel")
+        || name.starts_with("gcc-")
+        || name.starts_with("g++-")
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
@@ -55,12 +77,15 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                         package_args(command, "install", &["-o", "-t"])
                     } else if command.name() == "apk" && pm_subcommand(command) == Some("add") {
                         package_args(command, "add", &["-t", "--virtual", "-X", "--repository"])
-                    } else if matches!(command.name(), "yum" | "dnf" | "microdnf") && pm_subcommand(command) == Some("install") {
+                    } else if matches!(command.name(), "yum" | "dnf" | "microdnf")
+                        && pm_subcommand(command) == Some("install")
+                    {
                         package_args(command, "install", &["--setopt"])
                     } else {
                         continue;
                     };
-                    let tools: Vec<&str> = packages.iter().map(|w| w.text.as_str()).filter(|p| is_build_tool(p)).collect();
+                    let tools: Vec<&str> =
+                        packages.iter().map(|w| w.text.as_str()).filter(|p| is_build_tool(p)).collect();
                     if !tools.is_empty() {
                         let (line, col) = instruction.position(command.start());
                         sink.at(line, col, format!("the final stage installs build tools: {}", tools.join(", ")));

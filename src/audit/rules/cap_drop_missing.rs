@@ -42,9 +42,15 @@ services:
 
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
-        let dropped = svc.strings("cap_drop").iter().any(|(c, _)| c.to_ascii_uppercase().trim_start_matches("CAP_") == "ALL");
+        let dropped =
+            svc.strings("cap_drop").iter().any(|(c, _)| c.to_ascii_uppercase().trim_start_matches("CAP_") == "ALL");
         if !dropped {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "the service keeps Docker's default capabilities: add `cap_drop: [ALL]`");
+            sink.scoped(
+                svc.key.line,
+                svc.key.col,
+                svc.name,
+                "the service keeps Docker's default capabilities: add `cap_drop: [ALL]`",
+            );
         }
     }
 }
@@ -56,6 +62,9 @@ mod tests {
 
     #[test]
     fn flags_services_without_cap_drop_all() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    image: x:1\n  b:\n    cap_drop: [all]\n  c:\n    cap_drop: [NET_RAW]\n"), [2, 6]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    image: x:1\n  b:\n    cap_drop: [all]\n  c:\n    cap_drop: [NET_RAW]\n"),
+            [2, 6]
+        );
     }
 }

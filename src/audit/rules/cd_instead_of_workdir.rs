@@ -1,8 +1,8 @@
 //! BD038: cd used to change the working directory.
 
+use super::support::runs;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::runs;
 
 pub static RULE: Rule = Rule {
     code: "BD038",

@@ -41,7 +41,9 @@ steps:
 fn check(workflow: &Workflow, sink: &mut Sink) {
     for step in workflow.steps() {
         let Some(uses) = step.uses() else { continue };
-        if uses.as_str().is_some_and(|u| u.starts_with("actions/checkout@")) && step.with("persist-credentials").and_then(|p| p.as_bool()) != Some(false) {
+        if uses.as_str().is_some_and(|u| u.starts_with("actions/checkout@"))
+            && step.with("persist-credentials").and_then(|p| p.as_bool()) != Some(false)
+        {
             sink.scoped(uses.line, uses.col, step.job, "the job token is left in .git/config for later steps");
         }
     }

@@ -1,8 +1,8 @@
 //! BD017: passwords set or removed in a RUN.
 
+use super::support::for_each_command;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::for_each_command;
 
 pub static RULE: Rule = Rule {
     code: "BD017",
@@ -51,6 +51,12 @@ mod tests {
 
     #[test]
     fn flags_password_commands() {
-        assert_eq!(lines(&RULE, "FROM a\nRUN echo 'a:b' | chpasswd\nRUN passwd -d root\nRUN usermod -p x app\nRUN useradd app\n"), [2, 3, 4]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "FROM a\nRUN echo 'a:b' | chpasswd\nRUN passwd -d root\nRUN usermod -p x app\nRUN useradd app\n"
+            ),
+            [2, 3, 4]
+        );
     }
 }

@@ -56,6 +56,12 @@ mod tests {
 
     #[test]
     fn flags_images_without_digest() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    image: postgres:18\n  b:\n    image: postgres:18@sha256:aa\n  c:\n    build: .\n"), [3]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "services:\n  a:\n    image: postgres:18\n  b:\n    image: postgres:18@sha256:aa\n  c:\n    build: .\n"
+            ),
+            [3]
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! BC007: images without a tag or tagged latest.
 
 use crate::audit::compose::ComposeFile;
+use crate::audit::dockerfile::ImageRef;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
-use crate::audit::dockerfile::ImageRef;
 
 pub static RULE: Rule = Rule {
     code: "BC007",

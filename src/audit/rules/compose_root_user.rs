@@ -59,6 +59,9 @@ mod tests {
 
     #[test]
     fn flags_root_users() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    user: root\n  b:\n    user: \"0:0\"\n  c:\n    user: \"999:999\"\n"), [3, 5]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    user: root\n  b:\n    user: \"0:0\"\n  c:\n    user: \"999:999\"\n"),
+            [3, 5]
+        );
     }
 }

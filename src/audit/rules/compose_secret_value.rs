@@ -1,10 +1,10 @@
 //! BC028: credential-shaped values in the compose file.
 
 use crate::audit::compose::ComposeFile;
-use crate::audit::rule::{Check, FileKind, Rule, Sink};
-use crate::report::Severity;
 use crate::audit::compose::{env_pairs, interpolate};
+use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::secrets::{is_credential_name, secret_in_text};
+use crate::report::Severity;
 
 pub static RULE: Rule = Rule {
     code: "BC028",
@@ -51,8 +51,11 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
         values.extend(env_pairs(svc.get("labels")));
         for key in ["command", "entrypoint"] {
             if let Some(node) = svc.get(key) {
-                let items: Vec<&crate::audit::yaml::Node> = if node.as_seq().is_some() { node.items().iter().collect() } else { vec![node] };
-                values.extend(items.into_iter().filter_map(|n| n.as_str().map(|t| (key.to_string(), Some(t.to_string()), n))));
+                let items: Vec<&crate::audit::yaml::Node> =
+                    if node.as_seq().is_some() { node.items().iter().collect() } else { vec![node] };
+                values.extend(
+                    items.into_iter().filter_map(|n| n.as_str().map(|t| (key.to_string(), Some(t.to_string()), n))),
+                );
             }
         }
         for (key, value, node) in values {

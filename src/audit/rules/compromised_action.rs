@@ -1,9 +1,9 @@
 //! BW002: references to actions known to have been compromised.
 
+use super::action_not_pinned::is_sha;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::workflow::Workflow;
 use crate::report::Severity;
-use super::action_not_pinned::is_sha;
 
 pub static RULE: Rule = Rule {
     code: "BW002",
@@ -45,9 +45,15 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
         let Some(node) = step.uses() else { continue };
         let Some((action, reference)) = node.as_str().and_then(|u| u.rsplit_once('@')) else { continue };
         let action = action.to_ascii_lowercase();
-        let trivy = matches!(action.as_str(), "aquasecurity/trivy-action" | "aquasecurity/setup-trivy") && !is_sha(reference);
+        let trivy =
+            matches!(action.as_str(), "aquasecurity/trivy-action" | "aquasecurity/setup-trivy") && !is_sha(reference);
         if trivy || BAD_SHAS.contains(&reference) {
-            sink.scoped(node.line, node.col, step.job, format!("`{action}@{reference}` is a reference that was compromised or can be moved by an attacker"));
+            sink.scoped(
+                node.line,
+                node.col,
+                step.job,
+                format!("`{action}@{reference}` is a reference that was compromised or can be moved by an attacker"),
+            );
         }
     }
 }

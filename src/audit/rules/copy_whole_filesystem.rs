@@ -1,8 +1,8 @@
 //! BD032: COPY --from of a whole root filesystem.
 
+use super::support::copy_paths;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::copy_paths;
 
 pub static RULE: Rule = Rule {
     code: "BD032",
@@ -54,6 +54,9 @@ mod tests {
 
     #[test]
     fn flags_root_copies() {
-        assert_eq!(lines(&RULE, "FROM a AS b\nFROM c\nCOPY --from=b / /\nCOPY --from=b /opt/venv /opt/venv\nCOPY / /x\n"), [3]);
+        assert_eq!(
+            lines(&RULE, "FROM a AS b\nFROM c\nCOPY --from=b / /\nCOPY --from=b /opt/venv /opt/venv\nCOPY / /x\n"),
+            [3]
+        );
     }
 }

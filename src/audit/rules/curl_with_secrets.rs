@@ -45,8 +45,15 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
         let Some(run) = step.run() else { continue };
         let script = run.parse();
         for command in script.commands() {
-            if matches!(command.name(), "curl" | "wget") && command.words.iter().any(|w| w.text.replace(' ', "").contains("${{secrets.")) {
-                sink.scoped(run.line_of(command.start()), 1, step.job, format!("`{}` is given a secret on its command line", command.name()));
+            if matches!(command.name(), "curl" | "wget")
+                && command.words.iter().any(|w| w.text.replace(' ', "").contains("${{secrets."))
+            {
+                sink.scoped(
+                    run.line_of(command.start()),
+                    1,
+                    step.job,
+                    format!("`{}` is given a secret on its command line", command.name()),
+                );
             }
         }
     }

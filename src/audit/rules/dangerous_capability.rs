@@ -1,9 +1,9 @@
 //! BC010: capabilities that reach the host.
 
+use super::host_control_capability::{normalise, HOST_REACHING};
 use crate::audit::compose::ComposeFile;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::host_control_capability::{normalise, HOST_REACHING};
 
 pub static RULE: Rule = Rule {
     code: "BC010",
@@ -61,6 +61,9 @@ mod tests {
 
     #[test]
     fn flags_host_reaching_caps() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    cap_drop: [ALL]\n    cap_add: [NET_ADMIN, CHOWN, SETUID]\n"), [4]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    cap_drop: [ALL]\n    cap_add: [NET_ADMIN, CHOWN, SETUID]\n"),
+            [4]
+        );
     }
 }

@@ -46,7 +46,28 @@ networks:
     check: Check::Compose(check),
 };
 
-const DATASTORES: &[&str] = &["postgres", "postgis/postgis", "mysql", "mariadb", "mongo", "redis", "valkey/valkey", "elasticsearch", "opensearchproject/opensearch", "memcached", "cassandra", "couchdb", "neo4j", "clickhouse/clickhouse-server", "timescale/timescaledb", "bitnami/postgresql", "bitnami/mysql", "bitnami/redis", "rabbitmq", "minio/minio"];
+const DATASTORES: &[&str] = &[
+    "postgres",
+    "postgis/postgis",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "valkey/valkey",
+    "elasticsearch",
+    "opensearchproject/opensearch",
+    "memcached",
+    "cassandra",
+    "couchdb",
+    "neo4j",
+    "clickhouse/clickhouse-server",
+    "timescale/timescaledb",
+    "bitnami/postgresql",
+    "bitnami/mysql",
+    "bitnami/redis",
+    "rabbitmq",
+    "minio/minio",
+];
 
 /// Whether a service runs a database or other data store, judged by its image.
 pub fn is_datastore(svc: &crate::audit::compose::Service) -> bool {
@@ -65,11 +86,19 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
         let open: Vec<String> = if networks.is_empty() {
             vec!["default".to_string()]
         } else {
-            networks.into_iter().filter(|n| file.network(n).and_then(|def| def.get("internal")).and_then(|i| i.as_bool()) != Some(true)).collect()
+            networks
+                .into_iter()
+                .filter(|n| file.network(n).and_then(|def| def.get("internal")).and_then(|i| i.as_bool()) != Some(true))
+                .collect()
         };
         if !open.is_empty() {
             let node = svc.get("networks").unwrap_or(svc.key);
-            sink.scoped(node.line, node.col, svc.name, format!("the database is on a network with a route out: {}", open.join(", ")));
+            sink.scoped(
+                node.line,
+                node.col,
+                svc.name,
+                format!("the database is on a network with a route out: {}", open.join(", ")),
+            );
         }
     }
 }

@@ -1,9 +1,9 @@
 //! BC024: database ports published on the host.
 
+use super::database_network_not_internal::is_datastore;
 use crate::audit::compose::ComposeFile;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::database_network_not_internal::is_datastore;
 
 pub static RULE: Rule = Rule {
     code: "BC024",

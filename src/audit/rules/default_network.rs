@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     name: "default-network",
     kind: FileKind::Compose,
     severity: Severity::Low,
-    summary: "A service joins no declared network, so it shares the project's default network with every other service.",
+    summary:
+        "A service joins no declared network, so it shares the project's default network with every other service.",
     fix: "Declare networks and attach each service to the ones it needs (`internal: true` for back ends).",
     docs: r#"## What it does
 Flags a service with no `networks:` and no `network_mode`.
@@ -45,7 +46,12 @@ networks:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if svc.get("networks").is_none() && svc.get("network_mode").is_none() {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "the service is on the default network with every other service");
+            sink.scoped(
+                svc.key.line,
+                svc.key.col,
+                svc.name,
+                "the service is on the default network with every other service",
+            );
         }
     }
 }
@@ -57,6 +63,9 @@ mod tests {
 
     #[test]
     fn flags_services_without_networks() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    networks: [b]\n  c:\n    image: x:1\n  d:\n    network_mode: none\n"), [4]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    networks: [b]\n  c:\n    image: x:1\n  d:\n    network_mode: none\n"),
+            [4]
+        );
     }
 }

@@ -43,7 +43,8 @@ FROM gcr.io/distroless/python3-debian13:nonroot
 /// Why an image is deprecated, if it is.
 pub fn deprecated(repository: &str, tag: Option<&str>) -> Option<String> {
     if let Some(name) = repository.strip_prefix("distroless/") {
-        if name.ends_with("-debian11") || name.ends_with("-debian10") || name == "python3-debian12" || name == "python3" {
+        if name.ends_with("-debian11") || name.ends_with("-debian10") || name == "python3-debian12" || name == "python3"
+        {
             return Some(format!("distroless `{name}` is no longer built"));
         }
     }

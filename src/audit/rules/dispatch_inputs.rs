@@ -54,6 +54,9 @@ mod tests {
 
     #[test]
     fn flags_inputs() {
-        assert_eq!(lines(&RULE, "on:\n  workflow_dispatch:\n    inputs:\n      tag: {required: true}\njobs: {}\n"), [4]);
+        assert_eq!(
+            lines(&RULE, "on:\n  workflow_dispatch:\n    inputs:\n      tag: {required: true}\njobs: {}\n"),
+            [4]
+        );
     }
 }

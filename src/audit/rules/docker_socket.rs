@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     kind: FileKind::Compose,
     severity: Severity::Critical,
     summary: "A service mounts the Docker (or containerd, CRI-O, Podman) socket, or the directory holding it.",
-    fix: "Remove the mount; if a tool needs the API, put docker-socket-proxy in front with only the endpoints it needs.",
+    fix:
+        "Remove the mount; if a tool needs the API, put docker-socket-proxy in front with only the endpoints it needs.",
     docs: r#"## What it does
 Flags bind mounts of `docker.sock`, `containerd.sock`, `crio.sock`, `podman.sock`, and of `/`, `/run`, `/var/run` that contain them, whatever the mode: `:ro` does not make the API read-only.
 
@@ -48,9 +49,16 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
         for mount in svc.mounts() {
             let Some(source) = mount.source.as_deref().filter(|_| mount.kind == "bind") else { continue };
             let path = source.trim_end_matches('/');
-            let socket = ["docker.sock", "containerd.sock", "crio.sock", "podman.sock", "dockershim.sock"].iter().any(|s| path.ends_with(s));
+            let socket = ["docker.sock", "containerd.sock", "crio.sock", "podman.sock", "dockershim.sock"]
+                .iter()
+                .any(|s| path.ends_with(s));
             if socket || matches!(path, "" | "/run" | "/var/run" | "/run/containerd" | "/var/run/docker") {
-                sink.scoped(mount.node.line, mount.node.col, svc.name, format!("`{source}` gives the container the container runtime's API"));
+                sink.scoped(
+                    mount.node.line,
+                    mount.node.col,
+                    svc.name,
+                    format!("`{source}` gives the container the container runtime's API"),
+                );
             }
         }
     }

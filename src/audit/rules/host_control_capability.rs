@@ -42,9 +42,38 @@ services:
 };
 
 /// Capabilities that give code execution on the host or full control of the kernel.
-pub const HOST_CONTROL: &[&str] = &["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH", "BPF", "SYS_BOOT", "MAC_ADMIN", "MAC_OVERRIDE"];
+pub const HOST_CONTROL: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "SYS_MODULE",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "DAC_READ_SEARCH",
+    "BPF",
+    "SYS_BOOT",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+];
 /// Capabilities that reach the host's network, time, resources or logs.
-pub const HOST_REACHING: &[&str] = &["NET_ADMIN", "SYS_TIME", "SYS_RESOURCE", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "LINUX_IMMUTABLE", "PERFMON", "IPC_LOCK", "IPC_OWNER", "LEASE", "AUDIT_CONTROL", "AUDIT_READ", "SYS_NICE", "SYS_PACCT", "SYS_TTY_CONFIG", "CHECKPOINT_RESTORE"];
+pub const HOST_REACHING: &[&str] = &[
+    "NET_ADMIN",
+    "SYS_TIME",
+    "SYS_RESOURCE",
+    "SYSLOG",
+    "WAKE_ALARM",
+    "BLOCK_SUSPEND",
+    "LINUX_IMMUTABLE",
+    "PERFMON",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "LEASE",
+    "AUDIT_CONTROL",
+    "AUDIT_READ",
+    "SYS_NICE",
+    "SYS_PACCT",
+    "SYS_TTY_CONFIG",
+    "CHECKPOINT_RESTORE",
+];
 
 pub fn normalise(cap: &str) -> String {
     cap.trim().to_ascii_uppercase().trim_start_matches("CAP_").to_string()
@@ -68,6 +97,12 @@ mod tests {
 
     #[test]
     fn flags_host_control_caps() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    cap_add:\n      - CAP_SYS_ADMIN\n      - NET_BIND_SERVICE\n      - all\n"), [4, 6]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "services:\n  a:\n    cap_add:\n      - CAP_SYS_ADMIN\n      - NET_BIND_SERVICE\n      - all\n"
+            ),
+            [4, 6]
+        );
     }
 }

@@ -47,7 +47,11 @@ compose-lint CL-0016 is critical. berth rates host devices high, as the consolid
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         for node in svc.get("devices").map(|n| n.items()).unwrap_or(&[]) {
-            let shown = node.as_str().map(str::to_string).or_else(|| node.get("source").and_then(|s| s.as_str()).map(str::to_string)).unwrap_or_default();
+            let shown = node
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| node.get("source").and_then(|s| s.as_str()).map(str::to_string))
+                .unwrap_or_default();
             sink.scoped(node.line, node.col, svc.name, format!("host device `{shown}` is passed in"));
         }
     }
@@ -60,6 +64,9 @@ mod tests {
 
     #[test]
     fn flags_devices() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    devices:\n      - /dev/sda:/dev/sda\n      - /dev/fuse\n"), [4, 5]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    devices:\n      - /dev/sda:/dev/sda\n      - /dev/fuse\n"),
+            [4, 5]
+        );
     }
 }

@@ -74,8 +74,19 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
     let (Some((job, line, col)), _) = builds_and_pushes(workflow) else { return };
     let scanned = workflow.steps().iter().any(|step| {
         let uses = step.uses().and_then(|u| u.as_str()).unwrap_or("").to_ascii_lowercase();
-        let runs = step.run().map(|r| r.parse().commands().iter().any(|c| matches!(c.name(), "trivy" | "grype" | "snyk" | "clair" | "docker-scout") || (c.name() == "docker" && c.args().first().is_some_and(|w| w.text == "scout")))).unwrap_or(false);
-        ["trivy", "grype", "anchore/scan-action", "snyk", "docker/scout-action", "clair"].iter().any(|s| uses.contains(s)) || runs
+        let runs = step
+            .run()
+            .map(|r| {
+                r.parse().commands().iter().any(|c| {
+                    matches!(c.name(), "trivy" | "grype" | "snyk" | "clair" | "docker-scout")
+                        || (c.name() == "docker" && c.args().first().is_some_and(|w| w.text == "scout"))
+                })
+            })
+            .unwrap_or(false);
+        ["trivy", "grype", "anchore/scan-action", "snyk", "docker/scout-action", "clair"]
+            .iter()
+            .any(|s| uses.contains(s))
+            || runs
     });
     if !scanned {
         sink.scoped(line, col, job, "an image is built but never scanned for vulnerabilities");
@@ -91,6 +102,7 @@ mod tests {
     fn flags_unscanned_builds() {
         let text = "on: push\njobs:\n  a:\n    steps:\n      - run: docker build -t x .\n";
         assert_eq!(lines(&RULE, text), [5]);
-        assert!(lines(&RULE, "on: push\njobs:\n  a:\n    steps:\n      - run: docker build -t x . && trivy image x\n").is_empty());
+        assert!(lines(&RULE, "on: push\njobs:\n  a:\n    steps:\n      - run: docker build -t x . && trivy image x\n")
+            .is_empty());
     }
 }

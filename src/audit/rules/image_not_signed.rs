@@ -1,9 +1,9 @@
 //! BW011: images pushed without signature or attestation.
 
+use super::image_not_scanned::builds_and_pushes;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::workflow::Workflow;
 use crate::report::Severity;
-use super::image_not_scanned::builds_and_pushes;
 
 pub static RULE: Rule = Rule {
     code: "BW011",
@@ -48,8 +48,18 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
     let (_, Some((job, line, col))) = builds_and_pushes(workflow) else { return };
     let signed = workflow.steps().iter().any(|step| {
         let uses = step.uses().and_then(|u| u.as_str()).unwrap_or("");
-        let attests = uses.starts_with("docker/build-push-action") && (step.with("provenance").is_some_and(|p| p.as_str() != Some("false")) || step.with("sbom").and_then(|s| s.as_bool()) == Some(true));
-        let runs = step.run().map(|r| r.parse().commands().iter().any(|c| c.name() == "cosign" && c.args().first().is_some_and(|w| matches!(w.text.as_str(), "sign" | "attest")))).unwrap_or(false);
+        let attests = uses.starts_with("docker/build-push-action")
+            && (step.with("provenance").is_some_and(|p| p.as_str() != Some("false"))
+                || step.with("sbom").and_then(|s| s.as_bool()) == Some(true));
+        let runs = step
+            .run()
+            .map(|r| {
+                r.parse().commands().iter().any(|c| {
+                    c.name() == "cosign"
+                        && c.args().first().is_some_and(|w| matches!(w.text.as_str(), "sign" | "attest"))
+                })
+            })
+            .unwrap_or(false);
         attests || runs || uses.starts_with("actions/attest-build-provenance") || uses.starts_with("actions/attest")
     });
     if !signed {

@@ -1,10 +1,10 @@
 //! BC027: credentials written in the compose file.
 
 use crate::audit::compose::ComposeFile;
-use crate::audit::rule::{Check, FileKind, Rule, Sink};
-use crate::report::Severity;
 use crate::audit::compose::{env_pairs, interpolate};
+use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::secrets::{is_credential_name, is_harmless_value};
+use crate::report::Severity;
 
 pub static RULE: Rule = Rule {
     code: "BC027",

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     kind: FileKind::Compose,
     severity: Severity::Low,
     summary: "A service's logs are not rotated (`json-file` without `max-size`).",
-    fix: "Set `logging: {driver: json-file, options: {max-size: \"10m\", max-file: \"3\"}}`, or use the `local` driver.",
+    fix:
+        "Set `logging: {driver: json-file, options: {max-size: \"10m\", max-file: \"3\"}}`, or use the `local` driver.",
     docs: r#"## What it does
 Flags a service whose logging driver is `json-file` (the engine default, also when `logging:` is absent) without a `max-size` option. `local`, `journald`, `syslog`, `fluentd` and other drivers rotate or ship logs and pass. No other linter checks this. If the daemon's `log-opts` (daemon.json) already rotate every container's logs, which a compose file cannot show, disable the rule in `.berth-audit.yml` with that reason.
 
@@ -48,10 +49,18 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         let logging = svc.get("logging");
         let driver = logging.and_then(|l| l.get("driver")).and_then(|d| d.as_str()).unwrap_or("json-file");
-        let rotated = logging.and_then(|l| l.get("options")).and_then(|o| o.get("max-size")).is_some_and(|m| !m.is_null() && m.as_str() != Some("-1"));
+        let rotated = logging
+            .and_then(|l| l.get("options"))
+            .and_then(|o| o.get("max-size"))
+            .is_some_and(|m| !m.is_null() && m.as_str() != Some("-1"));
         if driver == "json-file" && !rotated {
             let node = svc.node.entry("logging").map_or(svc.key, |(k, _)| k);
-            sink.scoped(node.line, node.col, svc.name, "logs are not rotated: json-file keeps them forever without `max-size`");
+            sink.scoped(
+                node.line,
+                node.col,
+                svc.name,
+                "logs are not rotated: json-file keeps them forever without `max-size`",
+            );
         }
     }
 }

@@ -57,6 +57,9 @@ mod tests {
 
     #[test]
     fn flags_driver_none() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    logging:\n      driver: none\n  b:\n    logging: {driver: local}\n"), [4]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    logging:\n      driver: none\n  b:\n    logging: {driver: local}\n"),
+            [4]
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! BD030: no HEALTHCHECK in the final stage.
 
+use super::support::final_lineage;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::final_lineage;
 
 pub static RULE: Rule = Rule {
     code: "BD030",

@@ -47,7 +47,12 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
         return;
     }
     if let Some(job) = workflow.jobs().into_iter().find(|j| j.node.get("permissions").is_none()) {
-        sink.scoped(job.key.line, job.key.col, job.name, "no `permissions:` here or at the top: the job gets the default token rights");
+        sink.scoped(
+            job.key.line,
+            job.key.col,
+            job.name,
+            "no `permissions:` here or at the top: the job gets the default token rights",
+        );
     }
 }
 

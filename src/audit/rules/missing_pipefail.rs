@@ -43,13 +43,19 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         let mut pipefail = false;
         for instruction in file.stage_instructions(stage) {
             if instruction.keyword == "SHELL" {
-                pipefail = instruction.json.as_ref().is_some_and(|items| items.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail") || items.iter().any(|i| i == "-eo" || i == "-euo"));
+                pipefail = instruction.json.as_ref().is_some_and(|items| {
+                    items.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
+                        || items.iter().any(|i| i == "-eo" || i == "-euo")
+                });
             }
             if instruction.keyword != "RUN" || instruction.json.is_some() || pipefail {
                 continue;
             }
             for script in instruction.scripts() {
-                let sets = script.commands().iter().any(|c| c.name() == "set" && c.args().windows(2).any(|w| w[0].text.ends_with('o') && w[1].text == "pipefail"));
+                let sets = script.commands().iter().any(|c| {
+                    c.name() == "set"
+                        && c.args().windows(2).any(|w| w[0].text.ends_with('o') && w[1].text == "pipefail")
+                });
                 if sets {
                     continue;
                 }
@@ -70,6 +76,7 @@ mod tests {
     #[test]
     fn flags_pipes_without_pipefail() {
         assert_eq!(lines(&RULE, "FROM a\nRUN curl x | tar -x\nRUN set -o pipefail && curl x | tar -x\n"), [2]);
-        assert!(lines(&RULE, "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | tar -x\n").is_empty());
+        assert!(lines(&RULE, "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | tar -x\n")
+            .is_empty());
     }
 }

@@ -86,7 +86,11 @@ mod tests {
     #[test]
     fn flags_a_final_stage_without_user() {
         assert_eq!(lines(&RULE, "FROM python:3.13-slim\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n"), [1]);
-        assert_eq!(lines(&RULE, "FROM a AS build\nUSER 1000\nFROM b\nCMD [\"x\"]\n"), [3], "a builder's USER does not count");
+        assert_eq!(
+            lines(&RULE, "FROM a AS build\nUSER 1000\nFROM b\nCMD [\"x\"]\n"),
+            [3],
+            "a builder's USER does not count"
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     for stage in &file.stages {
         for keyword in ["CMD", "ENTRYPOINT"] {
             for instruction in file.stage_instructions(stage).iter().filter(|i| i.keyword == keyword).skip(1) {
-                sink.at(instruction.line, instruction.col, format!("another {keyword} in this stage: only the last one counts"));
+                sink.at(
+                    instruction.line,
+                    instruction.col,
+                    format!("another {keyword} in this stage: only the last one counts"),
+                );
             }
         }
     }

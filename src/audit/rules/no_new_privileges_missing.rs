@@ -48,7 +48,12 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
             o == "no-new-privileges" || o == "no-new-privileges=true" || o == "no-new-privileges:true"
         });
         if !set {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "`no-new-privileges` is not set: setuid binaries can raise privileges");
+            sink.scoped(
+                svc.key.line,
+                svc.key.col,
+                svc.name,
+                "`no-new-privileges` is not set: setuid binaries can raise privileges",
+            );
         }
     }
 }

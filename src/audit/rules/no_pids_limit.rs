@@ -55,6 +55,9 @@ mod tests {
 
     #[test]
     fn flags_missing_or_unlimited_pids() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    pids_limit: 256\n  b:\n    pids_limit: -1\n  c:\n    image: x:1\n"), [4, 6]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    pids_limit: 256\n  b:\n    pids_limit: -1\n  c:\n    image: x:1\n"),
+            [4, 6]
+        );
     }
 }

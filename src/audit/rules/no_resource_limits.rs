@@ -45,7 +45,8 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         let memory = svc.limit(&["mem_limit"], "memory").is_some();
         let cpu = svc.limit(&["cpus", "cpu_quota"], "cpus").is_some();
-        let missing: Vec<&str> = [(!memory).then_some("memory"), (!cpu).then_some("CPU")].into_iter().flatten().collect();
+        let missing: Vec<&str> =
+            [(!memory).then_some("memory"), (!cpu).then_some("CPU")].into_iter().flatten().collect();
         if !missing.is_empty() {
             sink.scoped(svc.key.line, svc.key.col, svc.name, format!("no {} limit", missing.join(" or ")));
         }

@@ -1,7 +1,7 @@
 //! BD040: the final stage runs on a full-size language image.
 
-use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::dockerfile::ImageRef;
+use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
 pub static RULE: Rule = Rule {

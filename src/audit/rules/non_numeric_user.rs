@@ -45,7 +45,11 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         let value = user.args().trim();
         let name = user_part(value);
         if !name.is_empty() && !name.starts_with('$') && !name.chars().all(|c| c.is_ascii_digit()) && name != "root" {
-            sink.at(user.line, user.col, format!("USER `{value}` is a name; the uid cannot be checked without the image's /etc/passwd"));
+            sink.at(
+                user.line,
+                user.col,
+                format!("USER `{value}` is a name; the uid cannot be checked without the image's /etc/passwd"),
+            );
         }
     }
 }

@@ -1,8 +1,8 @@
 //! BD027: yum/dnf/zypper caches kept.
 
+use super::support::{has_cache_mount, pm_subcommand, runs};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{has_cache_mount, pm_subcommand, runs};
 
 pub static RULE: Rule = Rule {
     code: "BD027",
@@ -41,18 +41,31 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, scripts) in runs(input.file) {
         let commands: Vec<_> = scripts.iter().flat_map(|s| s.commands()).collect();
         let cleaned = commands.iter().any(|c| {
-            (matches!(c.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper") && matches!(pm_subcommand(c), Some("clean" | "cc")))
-                || (c.name() == "rm" && c.args().iter().any(|w| w.text.starts_with("/var/cache/yum") || w.text.starts_with("/var/cache/dnf") || w.text.starts_with("/var/cache/zypp")))
+            (matches!(c.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper")
+                && matches!(pm_subcommand(c), Some("clean" | "cc")))
+                || (c.name() == "rm"
+                    && c.args().iter().any(|w| {
+                        w.text.starts_with("/var/cache/yum")
+                            || w.text.starts_with("/var/cache/dnf")
+                            || w.text.starts_with("/var/cache/zypp")
+                    }))
         }) || has_cache_mount(instruction, &["/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp"]);
-        let yarn_cleaned = commands.iter().any(|c| c.name() == "yarn" && c.args().first().is_some_and(|w| w.text == "cache") && c.args().get(1).is_some_and(|w| w.text == "clean"))
-            || has_cache_mount(instruction, &["/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn"]);
+        let yarn_cleaned =
+            commands.iter().any(|c| {
+                c.name() == "yarn"
+                    && c.args().first().is_some_and(|w| w.text == "cache")
+                    && c.args().get(1).is_some_and(|w| w.text == "clean")
+            }) || has_cache_mount(instruction, &["/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn"]);
         for command in &commands {
-            let yarn_install = command.name() == "yarn" && matches!(command.args().first().map(|w| w.text.as_str()), Some("install" | "add") | None) && !command.args().iter().any(|w| w.text == "--no-cache" || w.text.starts_with("--cache-folder"));
+            let yarn_install = command.name() == "yarn"
+                && matches!(command.args().first().map(|w| w.text.as_str()), Some("install" | "add") | None)
+                && !command.args().iter().any(|w| w.text == "--no-cache" || w.text.starts_with("--cache-folder"));
             if yarn_install && !yarn_cleaned {
                 let (line, col) = instruction.position(command.start());
                 sink.at(line, col, "`yarn install` leaves its cache in the layer: add `yarn cache clean`");
             }
-            let install = matches!(command.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper") && matches!(pm_subcommand(command), Some("install" | "in" | "groupinstall"));
+            let install = matches!(command.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper")
+                && matches!(pm_subcommand(command), Some("install" | "in" | "groupinstall"));
             if install && !cleaned {
                 let (line, col) = instruction.position(command.start());
                 sink.at(line, col, format!("`{} install` leaves its cache in the layer", command.name()));

@@ -1,8 +1,8 @@
 //! BD023: distribution upgrades inside the image build.
 
+use super::support::{apt_subcommand, for_each_command, pm_subcommand};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{apt_subcommand, for_each_command, pm_subcommand};
 
 pub static RULE: Rule = Rule {
     code: "BD023",
@@ -37,9 +37,14 @@ FROM python:3.13-slim-trixie@sha256:<updated by Renovate>
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for_each_command(input.file, |_, command, (line, col)| {
         let upgrade = match command.name() {
-            "apt-get" | "apt" | "aptitude" => matches!(apt_subcommand(command), Some("upgrade" | "dist-upgrade" | "full-upgrade")),
+            "apt-get" | "apt" | "aptitude" => {
+                matches!(apt_subcommand(command), Some("upgrade" | "dist-upgrade" | "full-upgrade"))
+            }
             "apk" => pm_subcommand(command) == Some("upgrade"),
-            "yum" | "dnf" | "microdnf" | "tdnf" => matches!(pm_subcommand(command), Some("upgrade" | "update" | "distro-sync")) && command.args().iter().filter(|w| !w.text.starts_with('-')).count() == 1,
+            "yum" | "dnf" | "microdnf" | "tdnf" => {
+                matches!(pm_subcommand(command), Some("upgrade" | "update" | "distro-sync"))
+                    && command.args().iter().filter(|w| !w.text.starts_with('-')).count() == 1
+            }
             "zypper" => matches!(pm_subcommand(command), Some("dist-upgrade" | "dup" | "update" | "up")),
             _ => false,
         };

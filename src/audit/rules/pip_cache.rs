@@ -1,8 +1,8 @@
 //! BD025: pip installs that keep their download cache in the layer.
 
+use super::support::{has_cache_mount, pip_args, pip_subcommand};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{has_cache_mount, pip_args, pip_subcommand};
 
 pub static RULE: Rule = Rule {
     code: "BD025",
@@ -43,7 +43,10 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         let mut no_cache_env = false;
         for instruction in file.stage_instructions(stage) {
             if instruction.keyword == "ENV" || instruction.keyword == "ARG" {
-                no_cache_env |= instruction.key_values().iter().any(|kv| kv.key == "PIP_NO_CACHE_DIR" && kv.value.as_deref().is_some_and(|v| !matches!(v, "0" | "false" | "")));
+                no_cache_env |= instruction.key_values().iter().any(|kv| {
+                    kv.key == "PIP_NO_CACHE_DIR"
+                        && kv.value.as_deref().is_some_and(|v| !matches!(v, "0" | "false" | ""))
+                });
             }
             if instruction.keyword != "RUN" || no_cache_env {
                 continue;
@@ -57,7 +60,8 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                     }
                     let no_cache = args.iter().any(|a| *a == "--no-cache-dir" || a.starts_with("--no-cache-dir="));
                     let env_off = command.assignments.iter().any(|a| a.text.starts_with("PIP_NO_CACHE_DIR="));
-                    let cache_dir_mounted = args.windows(2).any(|w| w[0] == "--cache-dir" && has_cache_mount(instruction, &[w[1]]));
+                    let cache_dir_mounted =
+                        args.windows(2).any(|w| w[0] == "--cache-dir" && has_cache_mount(instruction, &[w[1]]));
                     if !(no_cache || env_off || cached || cache_dir_mounted) {
                         let (line, col) = instruction.position(command.start());
                         sink.at(line, col, "`pip install` keeps its download cache in the layer");

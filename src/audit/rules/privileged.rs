@@ -44,7 +44,12 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if let Some(node) = svc.get("privileged").filter(|n| n.as_bool() == Some(true)) {
-            sink.scoped(node.line, node.col, svc.name, "the service runs privileged: all capabilities and host devices");
+            sink.scoped(
+                node.line,
+                node.col,
+                svc.name,
+                "the service runs privileged: all capabilities and host devices",
+            );
         }
     }
 }
@@ -56,6 +61,9 @@ mod tests {
 
     #[test]
     fn flags_privileged() {
-        assert_eq!(lines(&RULE, "x: &p\n  privileged: true\nservices:\n  a:\n    <<: *p\n  b:\n    privileged: false\n"), [2]);
+        assert_eq!(
+            lines(&RULE, "x: &p\n  privileged: true\nservices:\n  a:\n    <<: *p\n  b:\n    privileged: false\n"),
+            [2]
+        );
     }
 }

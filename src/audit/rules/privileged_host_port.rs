@@ -45,7 +45,12 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
         for port in svc.ports() {
             let Some(published) = port.published.as_deref() else { continue };
             if published.split('-').next().and_then(|p| p.parse::<u32>().ok()).is_some_and(|p| p < 1024) {
-                sink.scoped(port.node.line, port.node.col, svc.name, format!("host port {published} is a privileged port"));
+                sink.scoped(
+                    port.node.line,
+                    port.node.col,
+                    svc.name,
+                    format!("host port {published} is a privileged port"),
+                );
             }
         }
     }
@@ -58,6 +63,9 @@ mod tests {
 
     #[test]
     fn flags_low_host_ports() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    ports:\n      - 127.0.0.1:80:8000\n      - 127.0.0.1:8080:80\n"), [4]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    ports:\n      - 127.0.0.1:80:8000\n      - 127.0.0.1:8080:80\n"),
+            [4]
+        );
     }
 }

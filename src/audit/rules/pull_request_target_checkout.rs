@@ -55,8 +55,17 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
         }
         if let Some(reference) = step.with("ref") {
             let r = reference.as_str().unwrap_or("").replace(' ', "").to_ascii_lowercase();
-            if r.contains("pull_request.head") || r.contains("github.head_ref") || r.contains("refs/pull/") || r.contains("workflow_run.head") {
-                sink.scoped(reference.line, reference.col, step.job, "the pull request's code is checked out in a workflow that holds secrets");
+            if r.contains("pull_request.head")
+                || r.contains("github.head_ref")
+                || r.contains("refs/pull/")
+                || r.contains("workflow_run.head")
+            {
+                sink.scoped(
+                    reference.line,
+                    reference.col,
+                    step.job,
+                    "the pull request's code is checked out in a workflow that holds secrets",
+                );
             }
         }
     }

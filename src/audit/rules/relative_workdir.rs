@@ -40,7 +40,12 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {
         let path = instruction.args().trim().trim_matches('"');
         let windows = path.len() > 1 && path.as_bytes()[1] == b':';
-        if instruction.keyword == "WORKDIR" && !path.is_empty() && !path.starts_with('/') && !path.starts_with('$') && !windows {
+        if instruction.keyword == "WORKDIR"
+            && !path.is_empty()
+            && !path.starts_with('/')
+            && !path.starts_with('$')
+            && !windows
+        {
             sink.at(instruction.line, instruction.col, format!("WORKDIR `{path}` is relative"));
         }
     }

@@ -40,7 +40,17 @@ steps:
 };
 
 const UNTRUSTED: &[&str] = &[
-    "github.head_ref", ".title", ".body", ".head_ref", ".label", ".message", ".name", ".email", ".default_branch", ".page_name", ".ref_name",
+    "github.head_ref",
+    ".title",
+    ".body",
+    ".head_ref",
+    ".label",
+    ".message",
+    ".name",
+    ".email",
+    ".default_branch",
+    ".page_name",
+    ".ref_name",
 ];
 
 /// Untrusted expressions in a script: (offset, expression).
@@ -65,12 +75,25 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
     for step in workflow.steps() {
         if let Some(run) = step.run() {
             for (offset, expression) in untrusted_expressions(run.text) {
-                sink.scoped(run.line_of(offset), 1, step.job, format!("`${{{{ {expression} }}}}` is pasted into the script: an attacker controls it"));
+                sink.scoped(
+                    run.line_of(offset),
+                    1,
+                    step.job,
+                    format!("`${{{{ {expression} }}}}` is pasted into the script: an attacker controls it"),
+                );
             }
         }
-        if let Some(script) = step.with("script").filter(|_| step.uses().and_then(|u| u.as_str()).is_some_and(|u| u.starts_with("actions/github-script"))) {
+        if let Some(script) = step
+            .with("script")
+            .filter(|_| step.uses().and_then(|u| u.as_str()).is_some_and(|u| u.starts_with("actions/github-script")))
+        {
             for (_, expression) in untrusted_expressions(script.as_str().unwrap_or("")) {
-                sink.scoped(script.line, script.col, step.job, format!("`${{{{ {expression} }}}}` is pasted into the script: an attacker controls it"));
+                sink.scoped(
+                    script.line,
+                    script.col,
+                    step.job,
+                    format!("`${{{{ {expression} }}}}` is pasted into the script: an attacker controls it"),
+                );
             }
         }
     }

@@ -69,13 +69,20 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                             if removes {
                                 for word in command.args().iter().filter(|w| !w.text.starts_with('-')) {
                                     let path = word.text.trim_end_matches('/');
-                                    if let Some((_, line, _)) = written.iter().find(|(w, _, at)| *at < index && (w == path || w.starts_with(&format!("{path}/")))) {
+                                    if let Some((_, line, _)) = written.iter().find(|(w, _, at)| {
+                                        *at < index && (w == path || w.starts_with(&format!("{path}/")))
+                                    }) {
                                         let (l, c) = instruction.position(word.start);
                                         sink.at(l, c, format!("`{path}` was written by line {line}; deleting it here leaves it in that layer"));
                                     }
                                 }
                             }
-                            let mut outputs: Vec<String> = command.redirects.iter().filter(|r| r.op.starts_with('>') && !r.op.contains('&')).map(|r| r.target.text.clone()).collect();
+                            let mut outputs: Vec<String> = command
+                                .redirects
+                                .iter()
+                                .filter(|r| r.op.starts_with('>') && !r.op.contains('&'))
+                                .map(|r| r.target.text.clone())
+                                .collect();
                             if name == "curl" {
                                 outputs.extend(command.flag_value(Some("-o"), "--output").map(str::to_string));
                             }

@@ -65,9 +65,17 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             }
             let (line, col) = instruction.position(kv.offset);
             match (kind, kv.value.as_deref()) {
-                ("ENV", Some(v)) if !harmless(v) => sink.at(line, col, format!("ENV `{}` puts a credential in the image configuration", kv.key)),
-                ("ARG", None) => sink.at(line, col, format!("ARG `{}`: build arguments are recorded in the image history", kv.key)),
-                ("ARG", Some(v)) if !harmless(v) => sink.at(line, col, format!("ARG `{}` has a credential default, recorded in the image history", kv.key)),
+                ("ENV", Some(v)) if !harmless(v) => {
+                    sink.at(line, col, format!("ENV `{}` puts a credential in the image configuration", kv.key))
+                }
+                ("ARG", None) => {
+                    sink.at(line, col, format!("ARG `{}`: build arguments are recorded in the image history", kv.key))
+                }
+                ("ARG", Some(v)) if !harmless(v) => sink.at(
+                    line,
+                    col,
+                    format!("ARG `{}` has a credential default, recorded in the image history", kv.key),
+                ),
                 _ => {}
             }
         }
@@ -81,7 +89,13 @@ mod tests {
 
     #[test]
     fn flags_credential_names() {
-        assert_eq!(lines(&RULE, "FROM a\nENV API_KEY=sk-abc123def456\nARG DB_PASSWORD=mysecret\nARG GITHUB_TOKEN\nENV TOKEN=$TOKEN\n"), [2, 3, 4, 5]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "FROM a\nENV API_KEY=sk-abc123def456\nARG DB_PASSWORD=mysecret\nARG GITHUB_TOKEN\nENV TOKEN=$TOKEN\n"
+            ),
+            [2, 3, 4, 5]
+        );
     }
 
     #[test]

@@ -62,7 +62,11 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             let (line, col) = instruction.position(offset);
             if is_secret_file(clean) && !clean.contains('*') {
                 if !excluded(clean) {
-                    sink.at(line, col, format!("`{source}` is a credential file and .dockerignore does not exclude it"));
+                    sink.at(
+                        line,
+                        col,
+                        format!("`{source}` is a credential file and .dockerignore does not exclude it"),
+                    );
                 }
                 continue;
             }
@@ -71,11 +75,21 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             let reached: Vec<&String> = context
                 .secret_files
                 .iter()
-                .filter(|f| clean.is_empty() || clean == "." || f.starts_with(&format!("{clean}/")) || f.as_str() == clean || glob.as_ref().is_some_and(|g| g.is_match(f.as_str())))
+                .filter(|f| {
+                    clean.is_empty()
+                        || clean == "."
+                        || f.starts_with(&format!("{clean}/"))
+                        || f.as_str() == clean
+                        || glob.as_ref().is_some_and(|g| g.is_match(f.as_str()))
+                })
                 .collect();
             if let Some(first) = reached.first() {
                 let more = if reached.len() > 1 { format!(" (and {} more)", reached.len() - 1) } else { String::new() };
-                sink.at(line, col, format!("`{source}` copies the credential file `{first}`{more}; .dockerignore does not exclude it"));
+                sink.at(
+                    line,
+                    col,
+                    format!("`{source}` copies the credential file `{first}`{more}; .dockerignore does not exclude it"),
+                );
             }
         }
     }
@@ -95,7 +109,13 @@ mod tests {
 
     #[test]
     fn flags_named_credential_files() {
-        assert_eq!(lines(&RULE, "FROM a\nCOPY credentials.json /app/\nCOPY [\"id_rsa\", \"/root/.ssh/\"]\nCOPY app.py /app/\n"), [2, 3]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "FROM a\nCOPY credentials.json /app/\nCOPY [\"id_rsa\", \"/root/.ssh/\"]\nCOPY app.py /app/\n"
+            ),
+            [2, 3]
+        );
         assert!(with_context("FROM a\nCOPY .env /app/\n", ".env\n", &[".env"]).is_empty(), "excluded by .dockerignore");
     }
 

@@ -56,7 +56,15 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
             let file_secret = file.root.get("secrets").and_then(|s| s.get(&name)).and_then(|s| s.get("file")).is_some();
             let set: Vec<&str> = ["uid", "gid", "mode"].into_iter().filter(|k| node.get(k).is_some()).collect();
             if file_secret && !set.is_empty() {
-                sink.scoped(node.line, node.col, svc.name, format!("`{}` on the file secret `{name}` is ignored: the host file's owner and mode apply", set.join("`, `")));
+                sink.scoped(
+                    node.line,
+                    node.col,
+                    svc.name,
+                    format!(
+                        "`{}` on the file secret `{name}` is ignored: the host file's owner and mode apply",
+                        set.join("`, `")
+                    ),
+                );
             }
         }
     }

@@ -42,7 +42,8 @@ RUN --mount=type=secret,id=api_token \
     check: Check::Dockerfile(check),
 };
 
-const SECRET_FLAGS: &[&str] = &["password", "passwd", "token", "api-key", "apikey", "secret", "client-secret", "access-token", "auth-token"];
+const SECRET_FLAGS: &[&str] =
+    &["password", "passwd", "token", "api-key", "apikey", "secret", "client-secret", "access-token", "auth-token"];
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {
@@ -72,13 +73,29 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                         for (i, word) in args.iter().enumerate() {
                             let t = word.text.as_str();
                             let literal = |v: &str| !v.is_empty() && !v.contains('$');
-                            let inline = SECRET_FLAGS.iter().find_map(|f| t.strip_prefix("--").and_then(|r| r.strip_prefix(f)).and_then(|r| r.strip_prefix('=')));
-                            let separate = (SECRET_FLAGS.iter().any(|f| flag_matches(t, None, &[f])) && !t.contains('=')).then(|| args.get(i + 1).map(|w| w.text.as_str())).flatten();
-                            let curl_user = (matches!(command.name(), "curl") && (t == "-u" || t == "--user")).then(|| args.get(i + 1).map(|w| w.text.as_str())).flatten().filter(|v| v.contains(':'));
+                            let inline = SECRET_FLAGS.iter().find_map(|f| {
+                                t.strip_prefix("--").and_then(|r| r.strip_prefix(f)).and_then(|r| r.strip_prefix('='))
+                            });
+                            let separate = (SECRET_FLAGS.iter().any(|f| flag_matches(t, None, &[f]))
+                                && !t.contains('='))
+                            .then(|| args.get(i + 1).map(|w| w.text.as_str()))
+                            .flatten();
+                            let curl_user = (matches!(command.name(), "curl") && (t == "-u" || t == "--user"))
+                                .then(|| args.get(i + 1).map(|w| w.text.as_str()))
+                                .flatten()
+                                .filter(|v| v.contains(':'));
                             if let Some(value) = inline.or(separate).or(curl_user) {
                                 if literal(value) {
                                     let (line, col) = instruction.position(word.start);
-                                    sink.at(line, col, format!("`{}` is given a literal credential with `{}`", command.name(), t.split('=').next().unwrap_or(t)));
+                                    sink.at(
+                                        line,
+                                        col,
+                                        format!(
+                                            "`{}` is given a literal credential with `{}`",
+                                            command.name(),
+                                            t.split('=').next().unwrap_or(t)
+                                        ),
+                                    );
                                 }
                             }
                         }
@@ -88,7 +105,11 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             "COPY" | "ADD" => {
                 for heredoc in &instruction.heredocs {
                     if let Some(kind) = secret_in_text(instruction.heredoc_body(heredoc)) {
-                        sink.at(heredoc.line, 1, format!("the heredoc `{}` writes {kind} into the image", heredoc.marker));
+                        sink.at(
+                            heredoc.line,
+                            1,
+                            format!("the heredoc `{}` writes {kind} into the image", heredoc.marker),
+                        );
                     }
                 }
             }
@@ -116,6 +137,9 @@ mod tests {
 
     #[test]
     fn looks_inside_heredocs() {
-        assert_eq!(lines(&RULE, "FROM a\nCOPY <<EOF /root/.ssh/id_rsa\n-----BEGIN OPENSSH PRIVATE KEY-----\nEOF\n"), [3]);
+        assert_eq!(
+            lines(&RULE, "FROM a\nCOPY <<EOF /root/.ssh/id_rsa\n-----BEGIN OPENSSH PRIVATE KEY-----\nEOF\n"),
+            [3]
+        );
     }
 }

@@ -47,7 +47,10 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         for (opt, node) in svc.strings("security_opt") {
             let o = opt.to_ascii_lowercase().replace('=', ":").replace(' ', "");
-            if matches!(o.as_str(), "seccomp:unconfined" | "apparmor:unconfined" | "label:disable" | "systempaths:unconfined") {
+            if matches!(
+                o.as_str(),
+                "seccomp:unconfined" | "apparmor:unconfined" | "label:disable" | "systempaths:unconfined"
+            ) {
                 sink.scoped(node.line, node.col, svc.name, format!("`{opt}` turns a kernel security profile off"));
             }
         }

@@ -46,7 +46,20 @@ compose-lint splits this into CL-0013 (high) and CL-0025 (critical, a writable r
     check: Check::Compose(check),
 };
 
-const SENSITIVE: &[&str] = &["/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/lib/modules", "/usr", "/var/lib/docker", "/var/lib/kubelet", "/home", "/var/log"];
+const SENSITIVE: &[&str] = &[
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/root",
+    "/boot",
+    "/lib/modules",
+    "/usr",
+    "/var/lib/docker",
+    "/var/lib/kubelet",
+    "/home",
+    "/var/log",
+];
 
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
@@ -57,9 +70,20 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
                 continue;
             }
             let sensitive = SENSITIVE.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
-            let home = ["~/.ssh", "~/.aws", "~/.kube", "~/.docker", "~/.gnupg", "$HOME/.ssh"].iter().any(|p| path.starts_with(p)) || path.contains("/.ssh");
+            let home = ["~/.ssh", "~/.aws", "~/.kube", "~/.docker", "~/.gnupg", "$HOME/.ssh"]
+                .iter()
+                .any(|p| path.starts_with(p))
+                || path.contains("/.ssh");
             if sensitive || home {
-                sink.scoped(mount.node.line, mount.node.col, svc.name, format!("host path `{source}` is mounted{}", if mount.read_only { " (read-only)" } else { " writable" }));
+                sink.scoped(
+                    mount.node.line,
+                    mount.node.col,
+                    svc.name,
+                    format!(
+                        "host path `{source}` is mounted{}",
+                        if mount.read_only { " (read-only)" } else { " writable" }
+                    ),
+                );
             }
         }
     }

@@ -1,8 +1,8 @@
 //! BD019: setuid or setgid bits added.
 
+use super::support::for_each_command;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::for_each_command;
 
 pub static RULE: Rule = Rule {
     code: "BD019",
@@ -38,13 +38,19 @@ fn adds_setid(mode: &str) -> bool {
     if mode.chars().all(|c| c.is_ascii_digit()) && mode.len() == 4 {
         return matches!(mode.as_bytes()[0], b'2' | b'4' | b'6');
     }
-    mode.split(',').any(|part| part.contains("+s") || part.contains("=s") || (part.contains('+') && part.split('+').nth(1).is_some_and(|p| p.contains('s'))))
+    mode.split(',').any(|part| {
+        part.contains("+s")
+            || part.contains("=s")
+            || (part.contains('+') && part.split('+').nth(1).is_some_and(|p| p.contains('s')))
+    })
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for_each_command(input.file, |_, command, (line, col)| {
         if command.name() == "chmod" {
-            if let Some(mode) = command.args().iter().map(|w| w.text.as_str()).find(|w| !w.starts_with('-') || w.contains('+')) {
+            if let Some(mode) =
+                command.args().iter().map(|w| w.text.as_str()).find(|w| !w.starts_with('-') || w.contains('+'))
+            {
                 if adds_setid(mode) {
                     sink.at(line, col, format!("`chmod {mode}` adds a setuid/setgid bit"));
                 }

@@ -44,7 +44,9 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         for mount in svc.mounts() {
-            if let Some(p) = mount.propagation.as_deref().filter(|p| matches!(*p, "shared" | "rshared" | "slave" | "rslave")) {
+            if let Some(p) =
+                mount.propagation.as_deref().filter(|p| matches!(*p, "shared" | "rshared" | "slave" | "rslave"))
+            {
                 sink.scoped(mount.node.line, mount.node.col, svc.name, format!("`{p}` mount propagation"));
             }
         }

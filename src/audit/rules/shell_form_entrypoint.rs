@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     name: "shell-form-entrypoint",
     kind: FileKind::Dockerfile,
     severity: Severity::Low,
-    summary: "CMD, ENTRYPOINT or HEALTHCHECK CMD is in shell form, so it needs a shell and the process does not get signals.",
+    summary:
+        "CMD, ENTRYPOINT or HEALTHCHECK CMD is in shell form, so it needs a shell and the process does not get signals.",
     fix: "Use the JSON (exec) form: `CMD [\"python\", \"app.py\"]`.",
     docs: r#"## What it does
 Flags `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` written as plain text in the final stage (the shell form).
@@ -40,14 +41,26 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     let file = input.file;
     let Some(stage) = file.final_stage() else { return };
     for instruction in file.stage_instructions(stage) {
-        if matches!(instruction.keyword.as_str(), "CMD" | "ENTRYPOINT") && instruction.json.is_none() && !instruction.args().trim().is_empty() {
-            sink.at(instruction.line, instruction.col, format!("{} in shell form: signals go to /bin/sh, not the app", instruction.keyword));
+        if matches!(instruction.keyword.as_str(), "CMD" | "ENTRYPOINT")
+            && instruction.json.is_none()
+            && !instruction.args().trim().is_empty()
+        {
+            sink.at(
+                instruction.line,
+                instruction.col,
+                format!("{} in shell form: signals go to /bin/sh, not the app", instruction.keyword),
+            );
         }
         if instruction.keyword == "HEALTHCHECK" {
             let command = instruction.args().trim();
-            let shell_form = command.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("CMD")) && !command[3..].trim_start().starts_with('[');
+            let shell_form = command.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("CMD"))
+                && !command[3..].trim_start().starts_with('[');
             if shell_form {
-                sink.at(instruction.line, instruction.col, "HEALTHCHECK CMD in shell form: it needs /bin/sh in the image");
+                sink.at(
+                    instruction.line,
+                    instruction.col,
+                    "HEALTHCHECK CMD in shell form: it needs /bin/sh in the image",
+                );
             }
         }
     }
@@ -61,6 +74,12 @@ mod tests {
     #[test]
     fn flags_shell_form() {
         assert_eq!(lines(&RULE, "FROM a\nENTRYPOINT [\"x\"]\nCMD python app.py\n"), [3]);
-    assert_eq!(lines(&RULE, "FROM a\nHEALTHCHECK --interval=5s CMD curl -f http://x/\nHEALTHCHECK CMD [\"x\"]\nHEALTHCHECK NONE\n"), [2]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "FROM a\nHEALTHCHECK --interval=5s CMD curl -f http://x/\nHEALTHCHECK CMD [\"x\"]\nHEALTHCHECK NONE\n"
+            ),
+            [2]
+        );
     }
 }

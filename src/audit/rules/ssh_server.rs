@@ -1,8 +1,8 @@
 //! BD018: an SSH server in the image.
 
+use super::support::for_each_command;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::for_each_command;
 
 pub static RULE: Rule = Rule {
     code: "BD018",
@@ -37,13 +37,17 @@ EXPOSE 22
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {
-        if instruction.keyword == "EXPOSE" && instruction.args().split_whitespace().any(|p| p.split('/').next() == Some("22")) {
+        if instruction.keyword == "EXPOSE"
+            && instruction.args().split_whitespace().any(|p| p.split('/').next() == Some("22"))
+        {
             sink.at(instruction.line, instruction.col, "EXPOSE 22 publishes SSH");
         }
     }
     for_each_command(input.file, |_, command, (line, col)| {
         let installs = matches!(command.name(), "apt-get" | "apt" | "apk" | "yum" | "dnf" | "microdnf" | "zypper")
-            && command.args().iter().any(|w| matches!(w.text.split(['=', '>', '<']).next(), Some("openssh-server" | "dropbear" | "openssh")));
+            && command.args().iter().any(|w| {
+                matches!(w.text.split(['=', '>', '<']).next(), Some("openssh-server" | "dropbear" | "openssh"))
+            });
         if installs || command.name() == "sshd" {
             sink.at(line, col, "an SSH server is installed or started");
         }

@@ -1,8 +1,8 @@
 //! BD016: sudo used as a command in RUN.
 
+use super::support::for_each_command;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::for_each_command;
 
 pub static RULE: Rule = Rule {
     code: "BD016",
@@ -54,6 +54,12 @@ mod tests {
 
     #[test]
     fn flags_sudo_commands_not_packages() {
-        assert_eq!(lines(&RULE, "FROM a\nRUN sudo apt-get update\nRUN apt-get install -y sudo\nRUN env X=1 sudo -u app make\n"), [2, 4]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "FROM a\nRUN sudo apt-get update\nRUN apt-get install -y sudo\nRUN env X=1 sudo -u app make\n"
+            ),
+            [2, 4]
+        );
     }
 }

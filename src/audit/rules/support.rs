@@ -24,7 +24,13 @@ pub fn for_each_command(file: &Dockerfile, mut f: impl FnMut(&Instruction, &Comm
 pub fn mounts(instruction: &Instruction) -> Vec<Vec<(String, String)>> {
     instruction
         .flag_values("mount")
-        .map(|m| m.split(',').map(|kv| kv.split_once('=').map_or((kv.to_string(), String::new()), |(k, v)| (k.to_string(), v.to_string()))).collect())
+        .map(|m| {
+            m.split(',')
+                .map(|kv| {
+                    kv.split_once('=').map_or((kv.to_string(), String::new()), |(k, v)| (k.to_string(), v.to_string()))
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -32,7 +38,10 @@ pub fn mounts(instruction: &Instruction) -> Vec<Vec<(String, String)>> {
 pub fn has_cache_mount(instruction: &Instruction, targets: &[&str]) -> bool {
     mounts(instruction).iter().any(|m| {
         let get = |k: &str| m.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
-        matches!(get("type"), Some("cache" | "tmpfs")) && get("target").or(get("dst")).or(get("destination")).is_some_and(|t| targets.iter().any(|x| t.trim_end_matches('/') == x.trim_end_matches('/') || x.starts_with(t)))
+        matches!(get("type"), Some("cache" | "tmpfs"))
+            && get("target").or(get("dst")).or(get("destination")).is_some_and(|t| {
+                targets.iter().any(|x| t.trim_end_matches('/') == x.trim_end_matches('/') || x.starts_with(t))
+            })
     })
 }
 
@@ -56,13 +65,29 @@ pub fn user_part(value: &str) -> &str {
 
 /// `apt-get`/`apt` subcommand (`install`, `update`...).
 pub fn apt_subcommand(command: &Command) -> Option<&str> {
-    matches!(command.name(), "apt-get" | "apt" | "aptitude").then(|| command.subcommand(&["-o", "-t", "-c", "--option", "--target-release"]).map(|(_, w)| w.text.as_str())).flatten()
+    matches!(command.name(), "apt-get" | "apt" | "aptitude")
+        .then(|| command.subcommand(&["-o", "-t", "-c", "--option", "--target-release"]).map(|(_, w)| w.text.as_str()))
+        .flatten()
 }
 
 /// The subcommand of yum, dnf, microdnf, tdnf, zypper or apk.
 pub fn pm_subcommand(command: &Command) -> Option<&str> {
     matches!(command.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper" | "apk")
-        .then(|| command.subcommand(&["--setopt", "-c", "--config", "-R", "--root", "-X", "--repository", "--installroot", "-p"]).map(|(_, w)| w.text.as_str()))
+        .then(|| {
+            command
+                .subcommand(&[
+                    "--setopt",
+                    "-c",
+                    "--config",
+                    "-R",
+                    "--root",
+                    "-X",
+                    "--repository",
+                    "--installroot",
+                    "-p",
+                ])
+                .map(|(_, w)| w.text.as_str())
+        })
         .flatten()
 }
 
@@ -72,7 +97,9 @@ pub fn pip_args(command: &Command) -> Option<Vec<&str>> {
     let words = command.effective();
     let name = command.name();
     let args: Vec<&str> = words.iter().skip(1).map(|w| w.text.as_str()).collect();
-    let is_pip = |n: &str| n == "pip" || n.strip_prefix("pip").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let is_pip = |n: &str| {
+        n == "pip" || n.strip_prefix("pip").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
     if is_pip(name) {
         return Some(args);
     }
@@ -89,7 +116,14 @@ pub fn pip_subcommand<'a>(args: &[&'a str]) -> Option<(usize, &'a str)> {
     while i < args.len() {
         let a = args[i];
         if a.starts_with('-') {
-            i += if matches!(a, "--python" | "--cache-dir" | "--log" | "--proxy" | "--timeout" | "--retries" | "-r" | "-c") { 2 } else { 1 };
+            i += if matches!(
+                a,
+                "--python" | "--cache-dir" | "--log" | "--proxy" | "--timeout" | "--retries" | "-r" | "-c"
+            ) {
+                2
+            } else {
+                1
+            };
             continue;
         }
         return Some((i, a));
@@ -98,7 +132,11 @@ pub fn pip_subcommand<'a>(args: &[&'a str]) -> Option<(usize, &'a str)> {
 }
 
 /// Commands after the subcommand that look like package names (not options, not option values).
-pub fn package_args<'a>(command: &'a Command, after: &str, value_options: &[&str]) -> Vec<&'a crate::audit::shell::Word> {
+pub fn package_args<'a>(
+    command: &'a Command,
+    after: &str,
+    value_options: &[&str],
+) -> Vec<&'a crate::audit::shell::Word> {
     let args = command.args();
     let Some(at) = args.iter().position(|w| w.text == after) else { return Vec::new() };
     let mut out = Vec::new();
@@ -139,7 +177,13 @@ pub fn copy_paths(instruction: &Instruction) -> Option<(Vec<(String, usize)>, St
         Some(items) => items.iter().map(|i| (i.clone(), instruction.args_offset)).collect(),
         None => {
             let script = crate::audit::shell::parse(instruction.args(), instruction.args_offset);
-            script.pipelines.iter().flat_map(|p| &p.commands).flat_map(|c| c.assignments.iter().chain(&c.words)).map(|w| (w.text.clone(), w.start)).collect()
+            script
+                .pipelines
+                .iter()
+                .flat_map(|p| &p.commands)
+                .flat_map(|c| c.assignments.iter().chain(&c.words))
+                .map(|w| (w.text.clone(), w.start))
+                .collect()
         }
     };
     let (dest, _) = words.pop()?;
@@ -148,7 +192,10 @@ pub fn copy_paths(instruction: &Instruction) -> Option<(Vec<(String, usize)>, St
 }
 
 const DOWNLOADERS: &[&str] = &["curl", "wget", "fetch", "http", "aria2c"];
-const INTERPRETERS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node", "php", "pwsh", "source", "."];
+const INTERPRETERS: &[&str] = &[
+    "sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node", "php", "pwsh", "source",
+    ".",
+];
 
 fn is_interpreter(name: &str) -> bool {
     INTERPRETERS.contains(&name) || (name.starts_with("python3.") && name[8..].chars().all(|c| c.is_ascii_digit()))
@@ -170,7 +217,11 @@ pub fn remote_script_runs(script: &Script) -> Vec<usize> {
             if !is_interpreter(command.name()) {
                 continue;
             }
-            let downloads = command.effective().iter().skip(1).any(|w| w.subs.iter().any(|s| s.commands().iter().any(|c| DOWNLOADERS.contains(&c.name()))));
+            let downloads = command
+                .effective()
+                .iter()
+                .skip(1)
+                .any(|w| w.subs.iter().any(|s| s.commands().iter().any(|c| DOWNLOADERS.contains(&c.name()))));
             if downloads {
                 out.push(command.start());
             }

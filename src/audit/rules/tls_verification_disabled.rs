@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     kind: FileKind::Dockerfile,
     severity: Severity::High,
     summary: "TLS certificate verification is turned off for a download or a package manager.",
-    fix: "Remove the flag or variable; install the CA certificate the server needs (`ca-certificates`, `SSL_CERT_FILE`).",
+    fix:
+        "Remove the flag or variable; install the CA certificate the server needs (`ca-certificates`, `SSL_CERT_FILE`).",
     docs: r#"## What it does
 Flags, as command words and options: `curl -k`/`--insecure`, `wget --no-check-certificate`,
 `pip --trusted-host`, `git -c http.sslVerify=false`, `npm`/`yarn config set strict-ssl false`,
@@ -50,7 +51,15 @@ pub fn insecure_env(name: &str, value: &str) -> Option<&'static str> {
     let off = matches!(v.as_str(), "0" | "false" | "no" | "off");
     match name {
         "PIP_TRUSTED_HOST" | "UV_INSECURE_HOST" if !v.is_empty() => Some("trusts a host without TLS verification"),
-        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" | "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" | "CURL_SSL_VERIFY" if off => Some("turns TLS verification off"),
+        "NODE_TLS_REJECT_UNAUTHORIZED"
+        | "PYTHONHTTPSVERIFY"
+        | "NPM_CONFIG_STRICT_SSL"
+        | "YARN_STRICT_SSL"
+        | "CURL_SSL_VERIFY"
+            if off =>
+        {
+            Some("turns TLS verification off")
+        }
         "GIT_SSL_NO_VERIFY" | "CURL_INSECURE" if !v.is_empty() && !off => Some("turns TLS verification off"),
         _ => None,
     }
@@ -62,10 +71,28 @@ fn insecure_command(command: &Command) -> Option<String> {
     match name {
         "curl" if command.has_flag(Some('k'), &["insecure"]) => Some("curl -k/--insecure".into()),
         "wget" if command.has_flag(None, &["no-check-certificate"]) => Some("wget --no-check-certificate".into()),
-        "git" if words.iter().any(|w| w.to_ascii_lowercase().replace(' ', "") == "http.sslverify=false") => Some("git http.sslVerify=false".into()),
-        "npm" | "yarn" | "pnpm" if words.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false") || words.contains(&"--strict-ssl=false") => Some(format!("{name} strict-ssl false")),
-        _ if super::support::pip_args(command).is_some_and(|a| a.iter().any(|w| *w == "--trusted-host" || w.starts_with("--trusted-host="))) => Some("pip --trusted-host".into()),
-        "yum" | "dnf" | "microdnf" | "tdnf" if words.iter().any(|w| w.to_ascii_lowercase().replace(' ', "").contains("sslverify=0") || w.to_ascii_lowercase().contains("sslverify=false")) => Some(format!("{name} sslverify=0")),
+        "git" if words.iter().any(|w| w.to_ascii_lowercase().replace(' ', "") == "http.sslverify=false") => {
+            Some("git http.sslVerify=false".into())
+        }
+        "npm" | "yarn" | "pnpm"
+            if words.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false")
+                || words.contains(&"--strict-ssl=false") =>
+        {
+            Some(format!("{name} strict-ssl false"))
+        }
+        _ if super::support::pip_args(command)
+            .is_some_and(|a| a.iter().any(|w| *w == "--trusted-host" || w.starts_with("--trusted-host="))) =>
+        {
+            Some("pip --trusted-host".into())
+        }
+        "yum" | "dnf" | "microdnf" | "tdnf"
+            if words.iter().any(|w| {
+                w.to_ascii_lowercase().replace(' ', "").contains("sslverify=0")
+                    || w.to_ascii_lowercase().contains("sslverify=false")
+            }) =>
+        {
+            Some(format!("{name} sslverify=0"))
+        }
         _ => None,
     }
 }
@@ -108,6 +135,10 @@ mod tests {
 
     #[test]
     fn leaves_verified_downloads() {
-        assert!(lines(&RULE, "FROM a\nRUN curl -fsSL https://x -o /tmp/k\nENV PYTHONHTTPSVERIFY=1\nRUN echo --insecure\n").is_empty());
+        assert!(lines(
+            &RULE,
+            "FROM a\nRUN curl -fsSL https://x -o /tmp/k\nENV PYTHONHTTPSVERIFY=1\nRUN echo --insecure\n"
+        )
+        .is_empty());
     }
 }

@@ -59,6 +59,9 @@ mod tests {
 
     #[test]
     fn flags_exec_tmpfs() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    tmpfs:\n      - /tmp:exec,size=1m\n      - /run:noexec,nosuid,nodev\n"), [4]);
+        assert_eq!(
+            lines(&RULE, "services:\n  a:\n    tmpfs:\n      - /tmp:exec,size=1m\n      - /run:noexec,nosuid,nodev\n"),
+            [4]
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! BD042: health checks that cannot fail.
 
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
-use crate::report::Severity;
 use crate::audit::shell;
+use crate::report::Severity;
 
 pub static RULE: Rule = Rule {
     code: "BD042",
@@ -38,7 +38,10 @@ HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
 };
 
 fn trivial_python(code: &str) -> bool {
-    code.split(';').map(str::trim).filter(|s| !s.is_empty()).all(|s| s.starts_with("print(") || s == "pass" || s == "import sys" || s == "sys.exit(0)" || s == "exit(0)")
+    code.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .all(|s| s.starts_with("print(") || s == "pass" || s == "import sys" || s == "sys.exit(0)" || s == "exit(0)")
 }
 
 /// Why a health check command cannot fail usefully, if it cannot.
@@ -50,7 +53,11 @@ pub fn trivial(words: &[String], never_fails: bool) -> Option<&'static str> {
     match name {
         "true" | ":" | "echo" => Some("the command always succeeds"),
         "exit" if words.get(1).is_none_or(|c| c == "0") => Some("the command always succeeds"),
-        n if n.starts_with("python") => words.windows(2).find(|w| w[0] == "-c").filter(|w| trivial_python(&w[1])).map(|_| "the Python code only prints: it proves the interpreter starts, not that the app works"),
+        n if n.starts_with("python") => words
+            .windows(2)
+            .find(|w| w[0] == "-c")
+            .filter(|w| trivial_python(&w[1]))
+            .map(|_| "the Python code only prints: it proves the interpreter starts, not that the app works"),
         _ => None,
     }
 }
@@ -78,7 +85,8 @@ fn shell_trivial(text: &str) -> Option<&'static str> {
     let pipeline = script.pipelines.first()?;
     let words: Vec<String> = pipeline.commands.first()?.words.iter().map(|w| w.text.clone()).collect();
     let last = script.pipelines.last()?.commands.last()?;
-    let never_fails = script.pipelines.len() > 1 && (last.name() == "true" || (last.name() == "exit" && last.args().first().is_some_and(|a| a.text == "0")));
+    let never_fails = script.pipelines.len() > 1
+        && (last.name() == "true" || (last.name() == "exit" && last.args().first().is_some_and(|a| a.text == "0")));
     trivial(&words, never_fails)
 }
 

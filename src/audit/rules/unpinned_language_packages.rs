@@ -1,8 +1,8 @@
 //! BD028: language packages installed without versions.
 
+use super::support::{for_each_command, pip_args, pip_subcommand};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{for_each_command, pip_args, pip_subcommand};
 
 pub static RULE: Rule = Rule {
     code: "BD028",
@@ -38,7 +38,14 @@ hadolint DL3013/DL3016/DL3028/DL3062 are `warning`s; berth rates unpinned langua
 };
 
 fn local(arg: &str) -> bool {
-    arg.starts_with('.') || arg.starts_with('/') || arg.contains("://") || arg.ends_with(".whl") || arg.ends_with(".tar.gz") || arg.ends_with(".zip") || arg.contains('$') || arg.contains('*')
+    arg.starts_with('.')
+        || arg.starts_with('/')
+        || arg.contains("://")
+        || arg.ends_with(".whl")
+        || arg.ends_with(".tar.gz")
+        || arg.ends_with(".zip")
+        || arg.contains('$')
+        || arg.contains('*')
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
@@ -53,7 +60,27 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                         continue;
                     }
                     if a.starts_with('-') {
-                        skip = matches!(*a, "-r" | "--requirement" | "-c" | "--constraint" | "-e" | "--editable" | "-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links" | "--target" | "-t" | "--prefix" | "--root" | "--python" | "--platform" | "--only-binary" | "--no-binary");
+                        skip = matches!(
+                            *a,
+                            "-r" | "--requirement"
+                                | "-c"
+                                | "--constraint"
+                                | "-e"
+                                | "--editable"
+                                | "-i"
+                                | "--index-url"
+                                | "--extra-index-url"
+                                | "-f"
+                                | "--find-links"
+                                | "--target"
+                                | "-t"
+                                | "--prefix"
+                                | "--root"
+                                | "--python"
+                                | "--platform"
+                                | "--only-binary"
+                                | "--no-binary"
+                        );
                         continue;
                     }
                     if !(a.contains("==") || a.contains("===") || a.contains('@') || local(a)) {
@@ -64,19 +91,48 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         }
         let args: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
         match command.name() {
-            "npm" if matches!(args.first(), Some(&"install" | &"i" | &"add")) && args.iter().any(|a| *a == "-g" || *a == "--global") => {
-                unpinned.extend(args[1..].iter().filter(|a| !a.starts_with('-') && !local(a) && !a.trim_start_matches('@').contains('@')).map(|a| a.to_string()));
+            "npm"
+                if matches!(args.first(), Some(&"install" | &"i" | &"add"))
+                    && args.iter().any(|a| *a == "-g" || *a == "--global") =>
+            {
+                unpinned.extend(
+                    args[1..]
+                        .iter()
+                        .filter(|a| !a.starts_with('-') && !local(a) && !a.trim_start_matches('@').contains('@'))
+                        .map(|a| a.to_string()),
+                );
             }
-            "gem" if args.first() == Some(&"install") && !args.iter().any(|a| *a == "-v" || a.starts_with("--version")) => {
-                unpinned.extend(args[1..].iter().filter(|a| !a.starts_with('-') && !a.contains(':') && !local(a)).map(|a| a.to_string()));
+            "gem"
+                if args.first() == Some(&"install")
+                    && !args.iter().any(|a| *a == "-v" || a.starts_with("--version")) =>
+            {
+                unpinned.extend(
+                    args[1..]
+                        .iter()
+                        .filter(|a| !a.starts_with('-') && !a.contains(':') && !local(a))
+                        .map(|a| a.to_string()),
+                );
             }
             "go" if args.first() == Some(&"install") => {
-                unpinned.extend(args[1..].iter().filter(|a| !a.starts_with('-') && !a.contains('@') && !local(a)).map(|a| a.to_string()));
+                unpinned.extend(
+                    args[1..]
+                        .iter()
+                        .filter(|a| !a.starts_with('-') && !a.contains('@') && !local(a))
+                        .map(|a| a.to_string()),
+                );
             }
             _ => {}
         }
         if !unpinned.is_empty() {
-            sink.at(line, col, format!("`{}` installs {} without a version", command.name(), unpinned.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")));
+            sink.at(
+                line,
+                col,
+                format!(
+                    "`{}` installs {} without a version",
+                    command.name(),
+                    unpinned.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                ),
+            );
         }
     });
 }

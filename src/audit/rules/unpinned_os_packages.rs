@@ -1,8 +1,8 @@
 //! BD029: OS packages installed without versions (opt-in).
 
+use super::support::{apt_subcommand, for_each_command, package_args, pm_subcommand};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{apt_subcommand, for_each_command, package_args, pm_subcommand};
 
 pub static RULE: Rule = Rule {
     code: "BD029",
@@ -52,8 +52,20 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         let unpinned: Vec<&str> = packages
             .iter()
             .map(|w| w.text.as_str())
-            .filter(|p| !p.contains('$') && !p.ends_with(".deb") && !p.ends_with(".rpm") && !p.starts_with('/') && !p.starts_with('.'))
-            .filter(|p| if matches!(name, "yum" | "dnf" | "microdnf" | "tdnf") { !p.chars().any(|c| c.is_ascii_digit()) } else { !p.contains('=') })
+            .filter(|p| {
+                !p.contains('$')
+                    && !p.ends_with(".deb")
+                    && !p.ends_with(".rpm")
+                    && !p.starts_with('/')
+                    && !p.starts_with('.')
+            })
+            .filter(|p| {
+                if matches!(name, "yum" | "dnf" | "microdnf" | "tdnf") {
+                    !p.chars().any(|c| c.is_ascii_digit())
+                } else {
+                    !p.contains('=')
+                }
+            })
             .collect();
         if !unpinned.is_empty() {
             sink.at(line, col, format!("`{name}` installs {} without a version", unpinned.join(", ")));

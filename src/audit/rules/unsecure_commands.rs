@@ -43,8 +43,15 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
     let steps = workflow.steps();
     envs.extend(steps.iter().map(|s| (s.job, s.node.get("env"))));
     for (scope, env) in envs {
-        if let Some(node) = env.and_then(|e| e.get("ACTIONS_ALLOW_UNSECURE_COMMANDS")).filter(|n| n.as_bool() == Some(true)) {
-            sink.scoped(node.line, node.col, scope, "ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables ::set-env and ::add-path");
+        if let Some(node) =
+            env.and_then(|e| e.get("ACTIONS_ALLOW_UNSECURE_COMMANDS")).filter(|n| n.as_bool() == Some(true))
+        {
+            sink.scoped(
+                node.line,
+                node.col,
+                scope,
+                "ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables ::set-env and ::add-path",
+            );
         }
     }
 }

@@ -48,11 +48,26 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         let found = match name {
             "apk" if has("--allow-untrusted") => Some("--allow-untrusted"),
             "apt-get" | "apt" | "aptitude" if has("--allow-unauthenticated") => Some("--allow-unauthenticated"),
-            "apt-get" | "apt" | "aptitude" if has("--allow-insecure-repositories") => Some("--allow-insecure-repositories"),
+            "apt-get" | "apt" | "aptitude" if has("--allow-insecure-repositories") => {
+                Some("--allow-insecure-repositories")
+            }
             "apt-get" | "apt" | "aptitude" if has("--force-yes") => Some("--force-yes"),
-            "apt-get" | "apt" | "aptitude" if words.iter().any(|w| w.replace(' ', "").contains("allowunauthenticated=true") || w.replace(' ', "").contains("allowunauthenticated=1")) => Some("AllowUnauthenticated"),
-            "yum" | "dnf" | "microdnf" | "tdnf" | "zypper" if has("--nogpgcheck") || has("--no-gpg-checks") => Some("--nogpgcheck"),
-            "yum" | "dnf" | "microdnf" | "tdnf" if words.iter().any(|w| w.replace(' ', "").contains("gpgcheck=0") || w.contains("gpgcheck=false")) => Some("gpgcheck=0"),
+            "apt-get" | "apt" | "aptitude"
+                if words.iter().any(|w| {
+                    w.replace(' ', "").contains("allowunauthenticated=true")
+                        || w.replace(' ', "").contains("allowunauthenticated=1")
+                }) =>
+            {
+                Some("AllowUnauthenticated")
+            }
+            "yum" | "dnf" | "microdnf" | "tdnf" | "zypper" if has("--nogpgcheck") || has("--no-gpg-checks") => {
+                Some("--nogpgcheck")
+            }
+            "yum" | "dnf" | "microdnf" | "tdnf"
+                if words.iter().any(|w| w.replace(' ', "").contains("gpgcheck=0") || w.contains("gpgcheck=false")) =>
+            {
+                Some("gpgcheck=0")
+            }
             "rpm" => ["--nosignature", "--nodigest", "--noverify", "--nofiledigest"].into_iter().find(|o| has(o)),
             _ => None,
         };

@@ -1,7 +1,7 @@
 //! BD041: an image from a registry outside the configured allow-list.
 
-use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::dockerfile::ImageRef;
+use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
 use super::support::from_images;
@@ -71,8 +71,16 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     }
     for (instruction, _) in input.file.all() {
         if let Some(source) = instruction.flag("from").filter(|_| instruction.keyword == "COPY") {
-            if source.contains([':', '/', '@']) && !input.file.is_stage_name(source) && !source.contains('$') && !trusted(&ImageRef::parse(source), allowed) {
-                sink.at(instruction.line, instruction.col, format!("`COPY --from={source}` is not from a trusted registry"));
+            if source.contains([':', '/', '@'])
+                && !input.file.is_stage_name(source)
+                && !source.contains('$')
+                && !trusted(&ImageRef::parse(source), allowed)
+            {
+                sink.at(
+                    instruction.line,
+                    instruction.col,
+                    format!("`COPY --from={source}` is not from a trusted registry"),
+                );
             }
         }
     }

@@ -1,8 +1,8 @@
 //! BD022: package index update without an install in the same RUN.
 
+use super::support::{apt_subcommand, pm_subcommand, runs};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
-use super::support::{apt_subcommand, pm_subcommand, runs};
 
 pub static RULE: Rule = Rule {
     code: "BD022",
@@ -41,11 +41,20 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         fn sub(c: &crate::audit::shell::Command) -> &str {
             apt_subcommand(c).or_else(|| pm_subcommand(c)).unwrap_or("")
         }
-        let update = commands.iter().find(|c| matches!(sub(c), "update" | "makecache" | "refresh") && (c.name() != "yum" && c.name() != "dnf" || sub(c) == "makecache"));
-        let installs = commands.iter().any(|c| matches!(sub(c), "install" | "add" | "upgrade" | "dist-upgrade" | "full-upgrade" | "in"));
+        let update = commands.iter().find(|c| {
+            matches!(sub(c), "update" | "makecache" | "refresh")
+                && (c.name() != "yum" && c.name() != "dnf" || sub(c) == "makecache")
+        });
+        let installs = commands
+            .iter()
+            .any(|c| matches!(sub(c), "install" | "add" | "upgrade" | "dist-upgrade" | "full-upgrade" | "in"));
         if let (Some(update), false) = (update, installs) {
             let (line, col) = instruction.position(update.start());
-            sink.at(line, col, format!("`{} update` alone: the next RUN may install from a stale cached index", update.name()));
+            sink.at(
+                line,
+                col,
+                format!("`{} update` alone: the next RUN may install from a stale cached index", update.name()),
+            );
         }
     }
 }

@@ -1,9 +1,9 @@
 //! BW014: downloaded scripts piped into a shell in run steps.
 
+use super::support::remote_script_runs;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::workflow::Workflow;
 use crate::report::Severity;
-use super::support::remote_script_runs;
 
 pub static RULE: Rule = Rule {
     code: "BW014",

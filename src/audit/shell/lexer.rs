@@ -220,7 +220,8 @@ impl<'a> Lexer<'a> {
         if self.depth >= MAX_DEPTH {
             return Script::default();
         }
-        let mut lexer = Lexer { src: &self.src[inner.0..inner.1], pos: 0, base: self.base + inner.0, depth: self.depth + 1 };
+        let mut lexer =
+            Lexer { src: &self.src[inner.0..inner.1], pos: 0, base: self.base + inner.0, depth: self.depth + 1 };
         lexer.script(None)
     }
 
@@ -376,10 +377,10 @@ impl<'a> Lexer<'a> {
                 break;
             }
         }
-        let inner_end = if self.src[..self.pos].ends_with('`') && self.pos > inner_start { self.pos - 1 } else { self.pos };
+        let inner_end =
+            if self.src[..self.pos].ends_with('`') && self.pos > inner_start { self.pos - 1 } else { self.pos };
         word.subs.push(self.substitution((inner_start, inner_end)));
         word.expands = true;
         word.text.push_str(&self.src[start..self.pos]);
     }
 }
-

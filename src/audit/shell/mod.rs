@@ -51,7 +51,8 @@ pub struct Script {
 const RESERVED_LEADING: &[&str] = &["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"];
 const RESERVED_ALONE: &[&str] = &["fi", "done", "}", "esac", "then", "else", "do"];
 /// Commands that run their arguments as another command.
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "command", "nohup", "time", "nice", "doas", "xargs", "stdbuf", "timeout"];
+const WRAPPERS: &[&str] =
+    &["sudo", "env", "exec", "command", "nohup", "time", "nice", "doas", "xargs", "stdbuf", "timeout"];
 
 impl Word {
     /// The last path component: `/usr/bin/curl` -> `curl`.
@@ -74,10 +75,15 @@ impl Command {
             words = &words[1..];
             while let Some(w) = words.first() {
                 let t = w.text.as_str();
-                let takes_value = matches!((wrapper.as_str(), t), ("sudo", "-u" | "-g" | "-C" | "-h" | "-p" | "-U") | ("nice", "-n") | ("timeout", "-s" | "-k"));
+                let takes_value = matches!(
+                    (wrapper.as_str(), t),
+                    ("sudo", "-u" | "-g" | "-C" | "-h" | "-p" | "-U") | ("nice", "-n") | ("timeout", "-s" | "-k")
+                );
                 if t.starts_with('-') {
                     words = &words[if takes_value { 2.min(words.len()) } else { 1 }..];
-                } else if (wrapper == "env" && t.contains('=')) || (wrapper == "timeout" && t.chars().next().is_some_and(|c| c.is_ascii_digit())) {
+                } else if (wrapper == "env" && t.contains('='))
+                    || (wrapper == "timeout" && t.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                {
                     words = &words[1..];
                 } else {
                     break;
@@ -104,7 +110,10 @@ impl Command {
 
     /// Whether the command (past wrappers) is run through sudo or similar.
     pub fn uses_sudo(&self) -> bool {
-        self.words.iter().take_while(|w| WRAPPERS.contains(&w.base()) || w.text.starts_with('-') || is_assignment(&w.text)).any(|w| matches!(w.base(), "sudo" | "doas"))
+        self.words
+            .iter()
+            .take_while(|w| WRAPPERS.contains(&w.base()) || w.text.starts_with('-') || is_assignment(&w.text))
+            .any(|w| matches!(w.base(), "sudo" | "doas"))
     }
 
     /// An option given as `--long`, `--long=value` or in a cluster of short options (`-fsSL`).
@@ -172,7 +181,9 @@ impl Script {
         for pipeline in &self.pipelines {
             for command in &pipeline.commands {
                 out.push(command);
-                for word in command.assignments.iter().chain(&command.words).chain(command.redirects.iter().map(|r| &r.target)) {
+                for word in
+                    command.assignments.iter().chain(&command.words).chain(command.redirects.iter().map(|r| &r.target))
+                {
                     for sub in &word.subs {
                         sub.collect(out);
                     }
@@ -192,7 +203,9 @@ impl Script {
         for pipeline in &self.pipelines {
             out.push(pipeline);
             for command in &pipeline.commands {
-                for word in command.words.iter().chain(&command.assignments).chain(command.redirects.iter().map(|r| &r.target)) {
+                for word in
+                    command.words.iter().chain(&command.assignments).chain(command.redirects.iter().map(|r| &r.target))
+                {
                     for sub in &word.subs {
                         sub.collect_pipelines(out);
                     }
@@ -216,7 +229,9 @@ pub(crate) fn is_assignment(text: &str) -> bool {
     match text.split_once('=') {
         Some((name, _)) => {
             let name = name.strip_suffix('+').unwrap_or(name);
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit())
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
         }
         None => false,
     }
@@ -232,7 +247,10 @@ mod tests {
 
     #[test]
     fn splits_commands_on_operators() {
-        assert_eq!(names("apt-get update && apt-get install -y x; rm -rf /var/lib/apt/lists/* || true"), ["apt-get", "apt-get", "rm", "true"]);
+        assert_eq!(
+            names("apt-get update && apt-get install -y x; rm -rf /var/lib/apt/lists/* || true"),
+            ["apt-get", "apt-get", "rm", "true"]
+        );
         assert_eq!(names("a | b |& c & d"), ["a", "b", "c", "d"]);
     }
 

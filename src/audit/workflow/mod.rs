@@ -31,17 +31,34 @@ impl Workflow {
     /// Whether the workflow runs on this event (string, list or mapping form).
     pub fn runs_on_event(&self, event: &str) -> bool {
         match self.triggers() {
-            Some(node) => node.as_str() == Some(event) || node.items().iter().any(|n| n.as_str() == Some(event)) || node.get(event).is_some(),
+            Some(node) => {
+                node.as_str() == Some(event)
+                    || node.items().iter().any(|n| n.as_str() == Some(event))
+                    || node.get(event).is_some()
+            }
             None => false,
         }
     }
 
     pub fn jobs(&self) -> Vec<Job<'_>> {
-        self.root.get("jobs").map(|jobs| jobs.entries().map(|(name, key, node)| Job { name, key, node }).collect()).unwrap_or_default()
+        self.root
+            .get("jobs")
+            .map(|jobs| jobs.entries().map(|(name, key, node)| Job { name, key, node }).collect())
+            .unwrap_or_default()
     }
 
     pub fn steps(&self) -> Vec<Step<'_>> {
-        self.jobs().into_iter().flat_map(|job| job.node.get("steps").map(Node::items).unwrap_or(&[]).iter().map(move |node| Step { job: job.name, node })).collect()
+        self.jobs()
+            .into_iter()
+            .flat_map(|job| {
+                job.node
+                    .get("steps")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(move |node| Step { job: job.name, node })
+            })
+            .collect()
     }
 }
 
