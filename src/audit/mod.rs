@@ -101,7 +101,7 @@ fn audit_files(files: &[(PathBuf, Option<FileKind>)], config: &Config) -> Report
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("an audit thread panicked")).collect()
     });
-    let mut report = Report::default();
+    let mut report = Report { rules: registry::rule_infos(), ..Report::default() };
     for (path, result) in results {
         report.files.push(path);
         match result {

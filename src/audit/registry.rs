@@ -2,6 +2,7 @@
 
 use super::rule::Rule;
 use super::rules::*;
+use crate::report::RuleInfo;
 
 pub static RULES: &[&Rule] = &[
     &invalid_suppression::RULE,
@@ -95,6 +96,22 @@ pub static RULES: &[&Rule] = &[
     &checkout_persists_credentials::RULE,
     &workflow_curl_pipe_shell::RULE,
 ];
+
+/// Every rule's metadata, for renderers.
+pub fn rule_infos() -> Vec<RuleInfo> {
+    RULES
+        .iter()
+        .map(|rule| RuleInfo {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            summary: rule.summary,
+            fix: rule.fix,
+            docs: rule.docs,
+            tag: rule.kind.tag(),
+        })
+        .collect()
+}
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))

@@ -73,6 +73,7 @@ mod tests {
     #[test]
     fn envelope_has_the_documented_keys() {
         let report = Report {
+            rules: Vec::new(),
             files: vec!["Dockerfile".into()],
             diagnostics: vec![Diagnostic {
                 code: "BD001",

@@ -114,9 +114,25 @@ impl fmt::Display for FileError {
     }
 }
 
+/// What a renderer needs to know about a rule: SARIF lists every rule the run checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub fix: &'static str,
+    /// Markdown.
+    pub docs: &'static str,
+    /// The kind of file the rule reads (`dockerfile`, `compose`, `github-actions`, `berth`).
+    pub tag: &'static str,
+}
+
 /// Everything one audit run found.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
+    /// The rules the run knew, in registry order.
+    pub rules: Vec<RuleInfo>,
     pub files: Vec<String>,
     /// Sorted by path, line, column, code.
     pub diagnostics: Vec<Diagnostic>,

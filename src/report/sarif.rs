@@ -9,8 +9,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Renderer, Report, Severity};
-use crate::audit::registry::RULES;
+use super::{Renderer, Report, RuleInfo, Severity};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -163,8 +162,8 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-fn descriptors() -> Vec<RuleDescriptor> {
-    RULES
+fn descriptors(rules: &[RuleInfo]) -> Vec<RuleDescriptor> {
+    rules
         .iter()
         .map(|rule| RuleDescriptor {
             id: rule.code,
@@ -174,7 +173,7 @@ fn descriptors() -> Vec<RuleDescriptor> {
             help: Help { text: rule.docs.to_string(), markdown: rule.docs.to_string() },
             default_configuration: Configuration { level: rule.severity.sarif_level() },
             properties: RuleProperties {
-                tags: vec!["security", rule.kind.tag()],
+                tags: vec!["security", rule.tag],
                 security_severity: security_severity(rule.severity),
             },
         })
@@ -188,7 +187,7 @@ impl Renderer for Sarif {
             .iter()
             .map(|d| SarifResult {
                 rule_id: d.code,
-                rule_index: RULES.iter().position(|r| r.code == d.code).unwrap_or(0),
+                rule_index: report.rules.iter().position(|r| r.code == d.code).unwrap_or(0),
                 level: d.severity.sarif_level(),
                 message: Text { text: format!("{} Fix: {}", d.message, d.fix) },
                 locations: vec![Location {
@@ -221,7 +220,11 @@ impl Renderer for Sarif {
             version: "2.1.0",
             runs: vec![Run {
                 tool: Tool {
-                    driver: Driver { name: "berth", version: env!("CARGO_PKG_VERSION"), rules: descriptors() },
+                    driver: Driver {
+                        name: "berth",
+                        version: env!("CARGO_PKG_VERSION"),
+                        rules: descriptors(&report.rules),
+                    },
                 },
                 results,
                 invocations: vec![Invocation {
@@ -241,6 +244,27 @@ mod tests {
     use super::*;
     use crate::report::{Diagnostic, FileError, Suppression};
 
+    const RULES: [RuleInfo; 2] = [
+        RuleInfo {
+            code: "BD001",
+            name: "missing-user",
+            severity: Severity::High,
+            summary: "s",
+            fix: "f",
+            docs: "## What it does",
+            tag: "dockerfile",
+        },
+        RuleInfo {
+            code: "BC001",
+            name: "privileged",
+            severity: Severity::Critical,
+            summary: "s",
+            fix: "f",
+            docs: "## What it does",
+            tag: "compose",
+        },
+    ];
+
     fn sample() -> serde_json::Value {
         let d = Diagnostic {
             code: RULES[0].code,
@@ -256,6 +280,7 @@ mod tests {
         };
         let s = Diagnostic { suppressed: Some(Suppression { kind: "config", reason: "why".into() }), ..d.clone() };
         let report = Report {
+            rules: RULES.to_vec(),
             files: vec!["svc/Dockerfile".into()],
             diagnostics: vec![d, s],
             errors: vec![FileError { path: "c.yml".into(), line: 1, column: 1, message: "bad".into() }],

@@ -68,6 +68,7 @@ mod tests {
             ..d.clone()
         };
         let report = Report {
+            rules: Vec::new(),
             files: vec!["app/Dockerfile".into()],
             diagnostics: vec![d, suppressed],
             errors: vec![FileError { path: "x.yml".into(), line: 2, column: 3, message: "bad".into() }],
