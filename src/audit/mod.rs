@@ -21,7 +21,6 @@ pub mod suppress;
 #[cfg(test)]
 pub mod testing;
 pub mod workflow;
-pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -186,8 +185,8 @@ pub fn audit_text(
         }
         FileKind::Any => return Err(parse_error(0, 0, "not a Dockerfile, compose file or GitHub workflow".into())),
         FileKind::Compose | FileKind::Workflow => {
-            let root =
-                yaml::parse(text).map_err(|e| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message)))?;
+            let root = crate::yaml::tree::parse(text)
+                .map_err(|e| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message)))?;
             if root.as_map().is_none() {
                 return Err(parse_error(root.line, root.col, "expected a mapping at the top level".into()));
             }

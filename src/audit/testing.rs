@@ -5,7 +5,7 @@ use super::context::BuildContext;
 use super::dockerfile::Dockerfile;
 use super::rule::{Check, DockerfileInput, Finding, Rule, Settings, Sink};
 use super::workflow::Workflow;
-use super::yaml;
+use crate::yaml::tree as yaml;
 
 /// The rule's findings on `text` (parsed as the rule's kind of file).
 pub fn findings_with(rule: &Rule, text: &str, context: Option<&BuildContext>, settings: &Settings) -> Vec<Finding> {

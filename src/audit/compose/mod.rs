@@ -1,7 +1,7 @@
 //! The compose model the rules read: services, ports, mounts and networks from the positioned
 //! YAML tree (anchors and merge keys already resolved), with `${VAR:-default}` interpolation.
 
-use super::yaml::{Node, Value};
+use crate::yaml::tree::{Node, Value};
 
 pub struct ComposeFile {
     pub root: Node,
@@ -282,7 +282,7 @@ pub fn env_pairs(node: Option<&Node>) -> Vec<(String, Option<String>, &Node)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::yaml;
+    use crate::yaml::tree as yaml;
 
     fn compose(text: &str) -> ComposeFile {
         ComposeFile::new(yaml::parse(text).unwrap())

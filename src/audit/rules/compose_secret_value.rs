@@ -51,7 +51,7 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
         values.extend(env_pairs(svc.get("labels")));
         for key in ["command", "entrypoint"] {
             if let Some(node) = svc.get(key) {
-                let items: Vec<&crate::audit::yaml::Node> =
+                let items: Vec<&crate::yaml::tree::Node> =
                     if node.as_seq().is_some() { node.items().iter().collect() } else { vec![node] };
                 values.extend(
                     items.into_iter().filter_map(|n| n.as_str().map(|t| (key.to_string(), Some(t.to_string()), n))),

@@ -1,7 +1,7 @@
 //! The GitHub Actions workflow model the rules read: triggers, permissions, jobs and steps.
 
 use super::shell::{self, Script};
-use super::yaml::Node;
+use crate::yaml::tree::Node;
 
 pub struct Workflow {
     pub root: Node,
@@ -102,7 +102,7 @@ impl RunScript<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::yaml;
+    use crate::yaml::tree as yaml;
 
     #[test]
     fn reads_jobs_steps_and_run_lines() {

@@ -1,4 +1,4 @@
-//! YAML with positions, for the compose and workflow audits.
+//! YAML with positions: compose files, workflows and berth's own files.
 //!
 //! `serde_yaml_ng` (used through `crate::yaml` for berth's own files) keeps no positions, and
 //! every finding needs a line. This module builds a small tree from `yaml-rust2`'s marked events,
