@@ -15,7 +15,7 @@ mod terminal;
 #[cfg(test)]
 mod tests;
 
-pub use flow::{ask, flag_problems, Answers, Start};
+pub use flow::{ask, settled_problems, Answers, Start};
 pub use prompter::{Prompter, Validator, WizardError};
 pub use summary::{confirm_prompt, summary};
 pub use terminal::{is_interactive, TerminalPrompter};

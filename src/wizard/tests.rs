@@ -2,7 +2,7 @@
 //! which earlier answers, what is offered, and that refused answers are asked again.
 
 use super::scripted::{Reply::*, Scripted};
-use super::{ask, flag_problems, Answers, Start, WizardError};
+use super::{ask, settled_problems, Answers, Start, WizardError};
 use crate::presets;
 use crate::spec::{self, Base, Ci, Database, Layer, ProjectSpec, RawValue, Signing, Source, Updates};
 
@@ -39,7 +39,7 @@ impl Given {
     }
 
     fn ask(&self, script: &mut Scripted) -> Result<Answers, WizardError> {
-        ask(script, &Start { layers: &self.layers, dir_name: Some("etl") })
+        ask(script, &Start { layers: &self.layers, environment: &env() })
     }
 
     /// Runs the wizard and resolves its answers as `berth new` does.
@@ -63,9 +63,12 @@ fn layer(source: Source, pairs: &[(&str, &str)]) -> Layer {
     layer
 }
 
+fn env() -> spec::Environment {
+    spec::Environment { dir_name: Some("etl".into()), dependency_text: None }
+}
+
 fn resolve(layers: &[Layer]) -> ProjectSpec {
-    let env = spec::Environment { dir_name: Some("etl".into()), dependency_text: None };
-    spec::resolve(layers, &env).unwrap_or_else(|p| panic!("{p:?}")).spec
+    spec::resolve(layers, &env()).unwrap_or_else(|p| panic!("{p:?}")).spec
 }
 
 #[test]
@@ -143,7 +146,7 @@ fn distroless_is_not_offered_with_a_python_it_does_not_ship() {
     let (spec, _) = Given::nothing().flags(&[("python", "3.12")]).answer(&mut script);
     assert_eq!(script.offered("Runtime base"), ["slim", "alpine"]);
     assert!(!script.asked("Python"), "a flag settles python");
-    assert_eq!(spec.python, "3.12");
+    assert_eq!(spec.python, spec::Python::V3_12);
 }
 
 #[test]
@@ -233,7 +236,14 @@ fn build_packages_are_ticked_or_typed_in_the_base_family() {
         .on("Other build packages", Type("openssl-dev, make"));
     let (spec, _) = Given::nothing().answer(&mut script);
     assert_eq!(spec.build_packages, ["gcc", "musl-dev", "postgresql-dev", "openssl-dev", "make"]);
-    assert!(script.transcript.iter().any(|l| l.contains("alpine calls it openssl-dev")), "{:#?}", script.transcript);
+    assert!(
+        script
+            .transcript
+            .iter()
+            .any(|l| l.contains("\"libssl-dev\" is a Debian package name; base alpine uses \"openssl-dev\"")),
+        "{:#?}",
+        script.transcript
+    );
     assert!(script.offered("Build packages").contains(&"mariadb-dev"));
 }
 
@@ -269,7 +279,7 @@ fn cancelling_stops_at_once() {
 #[test]
 fn invalid_flags_are_reported_before_any_question() {
     let given = Given::nothing().flags(&[("python", "3.9"), ("name", "ok")]);
-    let problems = flag_problems(&given.layers);
+    let problems = settled_problems(&given.layers, &env());
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].to_string().starts_with("command line: python = \"3.9\""), "{}", problems[0]);
 }

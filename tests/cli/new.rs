@@ -1,4 +1,4 @@
-use crate::{yaml, Berth};
+use crate::{yaml, yaml_keys, Berth};
 
 const PRESETS: &[&str] = &["api-service", "distroless-batch", "mariadb-etl", "minimal", "postgres-etl"];
 
@@ -30,8 +30,7 @@ fn every_preset_writes_a_hardened_project() {
 
         let compose = yaml(&run.read("proj/docker-compose.prod.yml"));
         assert!(compose.get("version").is_none(), "{preset}: no top-level version");
-        for (name, service) in compose["services"].as_mapping().unwrap() {
-            let name = name.as_str().unwrap();
+        for (name, service) in compose["services"].as_object().unwrap() {
             assert_eq!(service["read_only"], yaml("true"), "{preset}/{name}");
             assert_eq!(service["cap_drop"], yaml("[ALL]"), "{preset}/{name}");
             assert!(service.get("cap_add").is_none(), "{preset}/{name}: no capability added back");
@@ -46,7 +45,7 @@ fn every_preset_writes_a_hardened_project() {
         }
         let _ = run.read("proj/.dockerignore");
         assert!(run.read("proj/secrets/.gitignore").contains('*'));
-        assert!(run.read("proj/berth.yml").contains("name: proj"));
+        assert!(run.read("proj/berth.yml").contains("name: \"proj\""));
         assert!(run.exists("proj/SECURITY.md") && run.exists("proj/.env.prod.example"));
     }
 }
@@ -311,11 +310,10 @@ fn valid_values_stay_in_their_place() {
         .run()
         .expect_code(0);
     let compose = yaml(&run.read("p/docker-compose.prod.yml"));
-    let keys: Vec<&str> = compose.as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
-    assert_eq!(keys, vec!["name", "services", "networks", "volumes", "secrets"]);
+    let text = run.read("p/docker-compose.prod.yml");
+    assert_eq!(yaml_keys(&text, &[]), vec!["name", "services", "networks", "volumes", "secrets"]);
     assert_eq!(compose["name"], yaml("a-b_c"));
-    let services: Vec<&str> = compose["services"].as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
-    assert_eq!(services, vec!["app", "db"]);
+    assert_eq!(yaml_keys(&text, &["services"]), vec!["app", "db"]);
     assert!(run.exists("p/svc/main.py"), "module entrypoint starter");
     assert!(run.read("p/Dockerfile").contains("CMD [\"-m\",\"svc.main\"]"));
     let workflow = yaml(&run.read("p/.github/workflows/container.yml"));
