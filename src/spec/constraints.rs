@@ -166,7 +166,8 @@ mod tests {
             layer.put(*key, RawValue::One(value.to_string()));
         }
         let env = Environment { dir_name: Some("etl".into()), dependency_text: None };
-        super::super::resolve::complete_unchecked(&[layer], &env).unwrap()
+        use super::super::resolve::{complete_unchecked, draft_unchecked};
+        complete_unchecked(draft_unchecked(&[layer]), &env).unwrap()
     }
 
     #[test]

@@ -231,12 +231,15 @@ fn validate(layers: &[Layer]) -> (Draft, Vec<Problem>, BTreeSet<Key>) {
     (draft, problems, invalid)
 }
 
-/// The spec the layers describe over the built-in defaults, constraints unchecked; invalid
-/// answers take their defaults and a missing name a placeholder. For the wizard, which judges a
-/// candidate answer against the others before anything is final.
-pub fn complete_unchecked(layers: &[Layer], env: &Environment) -> Option<ProjectSpec> {
+/// The valid answers the layers give over the built-in defaults, invalid ones replaced by
+/// their defaults: what the wizard judges candidate answers on before anything is final.
+pub fn draft_unchecked(layers: &[Layer]) -> Draft {
     let all: Vec<Layer> = std::iter::once(defaults()).chain(layers.iter().cloned()).collect();
-    let (mut draft, _, _) = validate(&all);
+    validate(&all).0
+}
+
+/// The spec a draft describes, constraints unchecked; a missing name takes a placeholder.
+pub fn complete_unchecked(mut draft: Draft, env: &Environment) -> Option<ProjectSpec> {
     if draft.name.is_none() && env.dir_name.as_deref().is_none_or(|d| value::project_name(d).is_err()) {
         draft.name = Some("project".into());
     }

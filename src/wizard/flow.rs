@@ -10,7 +10,6 @@ use super::choices;
 use super::prompter::{Prompter, WizardError};
 use super::state::State;
 use crate::presets;
-use crate::spec::constraints::CONSTRAINTS;
 use crate::spec::fields::{Choice, Draft};
 use crate::spec::packages::{self, Runtime};
 use crate::spec::resolve::draft_of;
@@ -85,19 +84,19 @@ pub fn settled_problems(layers: &[Layer], environment: &Environment) -> Vec<Prob
             }
         }
     }
+    // Only when every value is valid: an invalid one was already reported, and its default
+    // would be judged in its place.
+    if !invalid.is_empty() {
+        return problems;
+    }
     let state = State::new(below(layers, &[]), flags, environment);
-    if let Some(spec) = state.spec() {
-        for constraint in CONSTRAINTS {
-            let judged = constraint.involves.iter().all(|k| state.settled(*k) && !invalid.contains(k));
-            if let Some(message) = judged.then(|| (constraint.check)(&spec)).flatten() {
-                let source = layers
-                    .iter()
-                    .rev()
-                    .find(|l| l.values.contains_key(&constraint.blame))
-                    .map_or_else(|| Source::Flags.to_string(), |l| l.origin(constraint.blame));
-                problems.push(Problem::new(source, message));
-            }
-        }
+    for (constraint, message) in state.unsatisfiable() {
+        let source = layers
+            .iter()
+            .rev()
+            .find(|l| l.values.contains_key(&constraint.blame))
+            .map_or_else(|| Source::Flags.to_string(), |l| l.origin(constraint.blame));
+        problems.push(Problem::new(source, message));
     }
     problems
 }

@@ -4,6 +4,8 @@
 //! The wizard only produces answer layers. Validation, rendering and writing are the same code
 //! that `-y` runs, so a wizard run and a flag run with the same answers write the same files.
 
+#[cfg(test)]
+mod agree;
 mod choices;
 mod flow;
 mod prompter;

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::spec::constraints::CONSTRAINTS;
-use crate::spec::resolve::complete_unchecked;
+use crate::spec::constraints::{Constraint, CONSTRAINTS};
+use crate::spec::fields::Draft;
+use crate::spec::resolve::{complete_unchecked, draft_unchecked};
 use crate::spec::{Environment, Key, Layer, ProjectSpec, RawValue, Source};
 
 pub struct State<'a> {
@@ -98,23 +99,75 @@ impl<'a> State<'a> {
 
     /// The project the answers so far describe, with defaults for the rest.
     pub fn spec(&self) -> Option<ProjectSpec> {
-        complete_unchecked(&self.layers(None), self.environment)
+        complete_unchecked(draft_unchecked(&self.layers(None)), self.environment)
     }
 
-    /// Whether `value` for `key` keeps every constraint whose other fields are decided; the
-    /// first broken one's message otherwise. Undecided fields adapt when they are asked.
+    /// Whether `value` for `key` keeps the constraints on it: with the decided fields as they
+    /// are, some values of the undecided ones must keep every constraint linked to it (through
+    /// undecided fields). The message of the first one broken otherwise.
     pub fn fits(&self, key: Key, value: &RawValue) -> Result<(), String> {
-        let Some(spec) = complete_unchecked(&self.layers(Some((key, value))), self.environment) else {
+        self.satisfiable(Some((key, value)), CONSTRAINTS.iter().filter(|c| c.involves.contains(&key)).collect())
+    }
+
+    /// The constraints that no value of the undecided fields can keep, with what is decided now.
+    pub fn unsatisfiable(&self) -> Vec<(&'static Constraint, String)> {
+        CONSTRAINTS.iter().filter_map(|c| self.satisfiable(None, vec![c]).err().map(|message| (c, message))).collect()
+    }
+
+    fn satisfiable(
+        &self,
+        candidate: Option<(Key, &RawValue)>,
+        mut group: Vec<&'static Constraint>,
+    ) -> Result<(), String> {
+        let fixed = |k: Key| self.decided(k) || candidate.is_some_and(|(c, _)| c == k);
+        // Constraints linked through undecided fields are judged together.
+        loop {
+            let free: Vec<Key> = group.iter().flat_map(|c| c.involves.iter().copied()).filter(|k| !fixed(*k)).collect();
+            let more: Vec<&Constraint> = CONSTRAINTS
+                .iter()
+                .filter(|c| !group.iter().any(|g| std::ptr::eq(*g, *c)))
+                .filter(|c| c.involves.iter().any(|k| free.contains(k)))
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            group.extend(more);
+        }
+        // An undecided typed field is asked later, and its answer is checked then.
+        group.retain(|c| c.involves.iter().all(|k| fixed(*k) || k.field().choices.is_some() || k.field().is_list()));
+        if group.is_empty() {
             return Ok(());
+        }
+        let mut free: Vec<Key> = group.iter().flat_map(|c| c.involves.iter().copied()).filter(|k| !fixed(*k)).collect();
+        free.sort();
+        free.dedup();
+        let draft = draft_unchecked(&self.layers(candidate));
+        let options: Vec<Vec<RawValue>> = free
+            .iter()
+            .map(|k| match k.field().choices {
+                Some(choices) => choices().iter().map(|c| RawValue::One(c.value.to_string())).collect(),
+                // A list can always be emptied: by unticking, or by the wizard keeping what fits.
+                None => draft.extract(*k).into_iter().chain([RawValue::List(Vec::new())]).collect(),
+            })
+            .collect();
+        let broken = |draft: &Draft| -> Option<String> {
+            let spec = complete_unchecked(draft.clone(), self.environment)?;
+            group.iter().find_map(|c| (c.check)(&spec))
         };
-        for constraint in CONSTRAINTS.iter().filter(|c| c.involves.contains(&key)) {
-            if constraint.involves.iter().all(|k| *k == key || self.decided(*k)) {
-                if let Some(message) = (constraint.check)(&spec) {
-                    return Err(message);
-                }
+        let Some(first) = broken(&draft) else { return Ok(()) };
+        let combos: usize = options.iter().map(Vec::len).product();
+        for n in 0..combos {
+            let mut trial = draft.clone();
+            let mut rest = n;
+            for (k, values) in free.iter().zip(&options) {
+                let _ = trial.apply(*k, &values[rest % values.len()]);
+                rest /= values.len();
+            }
+            if broken(&trial).is_none() {
+                return Ok(());
             }
         }
-        Ok(())
+        Err(first)
     }
 
     pub fn set(&mut self, key: Key, value: RawValue) {

@@ -283,3 +283,56 @@ fn invalid_flags_are_reported_before_any_question() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].to_string().starts_with("command line: python = \"3.9\""), "{}", problems[0]);
 }
+
+#[test]
+fn settled_answers_that_cannot_combine_are_reported_before_any_question() {
+    let given = Given::nothing().preset("distroless-batch").flags(&[("python", "3.12"), ("name", "ok")]);
+    let problems = settled_problems(&given.layers, &env());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].to_string().starts_with("command line: python = \"3.12\" cannot be combined"),
+        "{}",
+        problems[0]
+    );
+    // An open field that can still fit is no problem: the wizard offers only what fits.
+    let given = Given::nothing().flags(&[("signing", "cosign"), ("updates", "dependabot")]);
+    assert!(settled_problems(&given.layers, &env()).is_empty());
+    let given = Given::nothing().flags(&[("ci", "none"), ("signing", "cosign")]);
+    assert_eq!(settled_problems(&given.layers, &env()).len(), 1);
+}
+
+#[test]
+fn an_entrypoint_through_a_managed_file_is_asked_again() {
+    let mut script = Scripted::new()
+        .on("Entrypoint", Type("docker-compose.prod.yml/x.py"))
+        .on("Entrypoint", Type("secrets/job.py"))
+        .on("Entrypoint", Type("src/job.py"));
+    let (spec, _) = Given::nothing().answer(&mut script);
+    assert_eq!(spec.entrypoint, spec::Entrypoint::Script("src/job.py".into()));
+    let refused: Vec<&String> = script.transcript.iter().filter(|l| l.starts_with("! ")).collect();
+    assert_eq!(refused.len(), 2, "{:#?}", script.transcript);
+    assert!(refused[0].contains("runs through docker-compose.prod.yml"), "{refused:?}");
+}
+
+#[test]
+fn settled_build_packages_keep_distroless_off_the_list() {
+    let mut script = Scripted::new().on("preset", Pick("start from scratch"));
+    let mut given = Given::nothing();
+    given
+        .layers
+        .last_mut()
+        .unwrap()
+        .put(spec::Key::BuildPackages, RawValue::List(vec!["gcc".into(), "libpq-dev".into()]));
+    given.answer(&mut script);
+    assert_eq!(script.offered("Runtime base"), ["slim", "alpine"]);
+}
+
+#[test]
+fn runtime_packages_from_berth_yml_are_dropped_on_distroless() {
+    let given = Given::nothing().berth_yml(&[("runtime_packages", "curl"), ("build_packages", "gcc, libpq-dev")]);
+    let mut script = Scripted::new().on("Runtime base", Pick("distroless"));
+    let (spec, _) = given.answer(&mut script);
+    assert_eq!(spec.base, Base::Distroless);
+    assert!(spec.runtime_packages.is_empty());
+    assert_eq!(spec.build_packages, ["gcc"]);
+}
