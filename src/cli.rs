@@ -145,7 +145,7 @@ pub struct VerifyArgs {
     pub docker: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NewArgs {
     /// Directory to write into; created when missing.
     #[arg(default_value = ".")]

@@ -174,3 +174,7 @@ fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mu
     }
     finish(args, &resolved, &plan, out)
 }
+
+#[cfg(test)]
+#[path = "new_channels.rs"]
+mod channels;

@@ -7,6 +7,8 @@ pub mod gather;
 pub mod layer;
 pub mod model;
 pub mod packages;
+#[cfg(test)]
+pub mod payloads;
 pub mod resolve;
 pub mod value;
 

@@ -336,3 +336,63 @@ fn runtime_packages_from_berth_yml_are_dropped_on_distroless() {
     assert!(spec.runtime_packages.is_empty());
     assert_eq!(spec.build_packages, ["gcc"]);
 }
+
+/// Every typed question of the wizard, with the answers that lead to it.
+const TYPED_QUESTIONS: &[&str] = &[
+    "Project name",
+    "Container port",
+    "Health check path",
+    "Entrypoint",
+    "Other build packages",
+    "App CPU limit",
+    "App memory limit",
+    "App process limit",
+    "Database CPU limit",
+    "Database memory limit",
+    "Database process limit",
+    "Image repository",
+    "Private package index",
+];
+
+#[test]
+fn hostile_answers_are_refused_or_taken_never_a_panic() {
+    use crate::spec::payloads::{is_safe_to_show, payloads};
+    for payload in payloads() {
+        let typed: &'static str = Box::leak(payload.clone().into_boxed_str());
+        for question in TYPED_QUESTIONS {
+            let mut script = Scripted::new()
+                .on("preset", Pick("start from scratch"))
+                .on("Database", Pick("postgres"))
+                .on("Workload", Pick("api"))
+                .on("Change limits", Yes)
+                .on(question, Type(typed))
+                .on(question, Enter);
+            let answers = Given::nothing()
+                .ask(&mut script)
+                .unwrap_or_else(|e| panic!("{question} with {}: {e}", crate::shown::value(&payload)));
+            let layers = answers.layered(&Given::nothing().layers);
+            if let Err(problems) = spec::resolve(&layers, &env()) {
+                panic!(
+                    "{question} with {}: the wizard took an answer the resolver refuses: {problems:?}",
+                    crate::shown::value(&payload)
+                );
+            }
+            for line in script.transcript.iter().filter(|l| l.starts_with("! ")) {
+                assert!(is_safe_to_show(line), "{question}: {}", crate::shown::value(line));
+                assert!(line.len() < 2_000, "{question}: {} bytes", line.len());
+            }
+        }
+        // The same payload as a flag or a berth.yml default for every field.
+        for field in spec::fields::FIELDS {
+            let value = RawValue::One(payload.clone());
+            let mut flagged = Given::nothing();
+            flagged.layers.last_mut().unwrap().put(field.key, value.clone());
+            let _ = settled_problems(&flagged.layers, &env());
+            let mut from_file = Given::nothing();
+            let mut berth = Layer::new(Source::AnswersFile("berth.yml".into()));
+            berth.put(field.key, value);
+            from_file.layers.insert(1, berth);
+            from_file.ask(&mut Scripted::new()).unwrap_or_else(|e| panic!("{}: {e}", field.name));
+        }
+    }
+}
