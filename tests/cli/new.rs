@@ -140,14 +140,14 @@ fn github_workflow_is_pinned_and_least_privilege() {
     assert_eq!(workflow["permissions"], yaml("{}"));
     for line in text.lines().filter(|l| l.trim_start().starts_with("- uses:") || l.trim_start().starts_with("uses:")) {
         let reference = line.split('@').nth(1).expect("pinned");
-        let sha = reference.split_whitespace().next().unwrap();
+        let sha = reference.split_whitespace().next().unwrap().trim_end_matches('"');
         assert_eq!(sha.len(), 40, "{line}");
         assert!(reference.contains("# v"), "version comment: {line}");
     }
     assert!(!text.contains("trivy-action@master"));
     assert!(text.contains("persist-credentials: false"));
     assert!(text.contains("cosign sign --yes"));
-    assert!(text.contains("severity: CRITICAL,HIGH"));
+    assert!(text.contains("severity: \"CRITICAL,HIGH\""));
     assert!(run.read("g/.github/dependabot.yml").contains("package-ecosystem: github-actions"));
 }
 
@@ -350,5 +350,32 @@ fn starter_code_is_valid_python() {
             .status()
             .expect("python3 runs");
         assert!(status.success(), "{database}/{workload}/{build:?}: {entry} does not compile:\n{}", run.read(entry));
+    }
+}
+
+#[test]
+fn ci_files_quote_every_interpolated_value() {
+    for image in ["no", "null", "1.0", "0x10", "true", "ghcr.io/acme/yes"] {
+        for (ci, file) in [("github", "p/.github/workflows/container.yml"), ("gitlab", "p/.gitlab-ci.yml")] {
+            let run = Berth::new().args(&["new", "p", "-y", "--ci", ci, "--image", image]).run().expect_code(0);
+            let text = run.read(file);
+            let root = berth::yaml::tree::parse(&text).unwrap();
+            let section = if ci == "github" { "env" } else { "variables" };
+            let value = root.get(section).and_then(|s| s.get("IMAGE")).unwrap();
+            assert_eq!(
+                value.value,
+                berth::yaml::tree::Value::Scalar { text: image.into(), plain: false },
+                "{ci}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn image_hosts_outside_the_reference_grammar_are_refused() {
+    for image in ["-u.x/etl", "../etl", "a..b/etl", "ghcr.io:/etl", "x.io/a___b"] {
+        let run = Berth::new().args(&["new", "p", "-y", &format!("--image={image}")]).run().expect_code(2);
+        assert!(run.stderr().contains("image = "), "{image}: {}", run.stderr());
+        assert!(!run.exists("p"), "{image}: nothing written");
     }
 }

@@ -27,7 +27,7 @@ fn organisation_preset_extends_a_builtin() {
     let compose = run.read("proj/docker-compose.prod.yml");
     assert!(compose.contains("mem_limit: 4g"), "{compose}");
     assert!(compose.contains("postgres:18-trixie"));
-    assert!(run.read("proj/.github/workflows/container.yml").contains("severity: CRITICAL\n"));
+    assert!(run.read("proj/.github/workflows/container.yml").contains("severity: \"CRITICAL\"\n"));
 }
 
 #[test]
