@@ -244,3 +244,25 @@ pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Resu
     cleanup.run();
     Ok(Report { project, image: image_ref, checks: rec.checks, seconds: started.elapsed().as_secs_f64() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_id_is_run_by_exactly_one_step_and_documented() {
+        let mut run: Vec<CheckId> = vec![CheckId::Build];
+        run.extend(image::IDS);
+        run.extend(stack::IDS);
+        let mut sorted = run.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), run.len(), "an id run twice: {run:?}");
+        assert_eq!(sorted, CheckId::ALL, "every id is run");
+        let readme = include_str!("../../README.md");
+        for id in CheckId::ALL {
+            assert!(readme.contains(&format!("`{}`", id.as_str())), "{id} is missing from the README");
+            assert_eq!(format!("{id:<20}|"), format!("{:<20}|", id.as_str()), "padding");
+        }
+    }
+}
