@@ -1,5 +1,6 @@
 //! berth's integration tests: one binary, one module per command, a fluent builder per run.
 
+mod answers;
 mod audit;
 mod examples;
 mod new;
@@ -46,6 +47,11 @@ impl Berth {
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_string());
         self
+    }
+
+    /// A new invocation in the directory of a finished run.
+    pub fn reuse(run: Run) -> Self {
+        Berth { dir: run.dir, args: Vec::new(), stdin: None }
     }
 
     pub fn path(&self) -> &Path {
