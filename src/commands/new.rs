@@ -8,12 +8,12 @@ use crate::render::RenderError;
 use crate::spec::{self, Gathered, Packaging, Problem, Resolved, Sources};
 use crate::wizard::{self, Prompter, TerminalPrompter, WizardError};
 use crate::write::{self, Action, Plan, WriteError};
-use crate::{render, Outcome};
+use crate::{render, shown, Outcome};
 
 /// Why `berth new` stopped without writing.
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
-    #[error("{} exists and is not a directory; give berth new a directory (it is created when missing)", .0.display())]
+    #[error("{} exists and is not a directory; give berth new a directory (it is created when missing)", shown::escape(&.0.display().to_string()))]
     NotADirectory(PathBuf),
     #[error("berth new needs answers: pass --non-interactive (-y) to use the preset, berth.yml and flags as they are, or --answers FILE ({0})")]
     NeedsAnswers(&'static str),
@@ -67,7 +67,7 @@ fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
     let mut steps = Vec::new();
     if dir != Path::new(".") {
         let word = crate::render::shell_quote(&dir.display().to_string());
-        steps.push(format!("cd {}", crate::shown::escape(&word)));
+        steps.push(format!("cd {}", shown::escape(&word)));
     }
     match spec.packaging {
         Packaging::Uv => steps.push("uv lock".into()),
@@ -91,7 +91,8 @@ fn plan(dir: &Path, resolved: &Resolved) -> Result<Plan, NewError> {
 /// Shows the plan (dry run) or applies it.
 fn finish(args: &NewArgs, resolved: &Resolved, plan: &Plan, out: &mut dyn Write) -> Result<(), NewError> {
     if args.dry_run {
-        let _ = writeln!(out, "Plan for {} (dry run, nothing written):", args.dir.display());
+        let _ =
+            writeln!(out, "Plan for {} (dry run, nothing written):", shown::escape(&args.dir.display().to_string()));
         let _ = write!(out, "{}", plan.summary());
         let conflicts = plan.conflicts();
         if !conflicts.is_empty() && !args.force {
@@ -102,7 +103,7 @@ fn finish(args: &NewArgs, resolved: &Resolved, plan: &Plan, out: &mut dyn Write)
     }
     plan.apply(args.force).map_err(NewError::Write)?;
     let changed = plan.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).count();
-    let _ = writeln!(out, "Wrote {changed} file(s) to {}:", args.dir.display());
+    let _ = writeln!(out, "Wrote {changed} file(s) to {}:", shown::escape(&args.dir.display().to_string()));
     let _ = write!(out, "{}", plan.summary());
     let _ = write!(out, "{}", next_steps(&args.dir, &resolved.spec));
     Ok(())
@@ -135,7 +136,7 @@ fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), N
     }
     if let Some(path) = &gathered.answers_file {
         if args.answers.is_none() {
-            let _ = writeln!(err, "note: using answers from {}", crate::shown::escape(&path.display().to_string()));
+            let _ = writeln!(err, "note: using answers from {}", shown::escape(&path.display().to_string()));
         }
     }
     let resolved = gathered.resolve().map_err(NewError::Answers)?;
@@ -162,7 +163,7 @@ fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mu
     }
     let mut prompter = TerminalPrompter::new().map_err(|e| NewError::Wizard(WizardError::Terminal(e)))?;
     if let Some(path) = &gathered.answers_file {
-        let _ = writeln!(err, "note: defaults from {}", crate::shown::escape(&path.display().to_string()));
+        let _ = writeln!(err, "note: defaults from {}", shown::escape(&path.display().to_string()));
     }
     let start = wizard::Start { layers: &gathered.layers, environment: &gathered.environment };
     let answers = wizard::ask(&mut prompter, &start)?;

@@ -420,3 +420,16 @@ mod tests {
         assert!(Key::Base.field().long_help_text().contains("\n  distroless   no shell"));
     }
 }
+
+#[cfg(test)]
+mod documented {
+    use super::FIELDS;
+
+    #[test]
+    fn every_field_is_in_the_readme_table() {
+        let readme = include_str!("../../README.md");
+        for field in FIELDS {
+            assert!(readme.contains(&format!("`{}`", field.name)), "{} is missing from the README", field.name);
+        }
+    }
+}
