@@ -106,7 +106,7 @@ pub fn ask(p: &mut dyn Prompter, start: &Start) -> Result<Answers, WizardError> 
     let has_source = |f: fn(&Source) -> bool| start.layers.iter().any(|l| f(&l.source));
     // A preset from the command line or a project's own berth.yml already says where to start.
     let ask_preset = !has_source(|s| matches!(s, Source::Preset(_) | Source::AnswersFile(_)));
-    let (preset, preset_layers) = if ask_preset { pick_preset(p)? } else { (None, Vec::new()) };
+    let (preset, preset_layers) = if ask_preset { pick_preset(p, start)? } else { (None, Vec::new()) };
     let flags = start.layers.iter().find(|l| l.source == Source::Flags);
     let mut s = State::new(below(start.layers, &preset_layers), flags, start.environment);
     if ask_preset {
@@ -132,25 +132,36 @@ pub fn ask(p: &mut dyn Prompter, start: &Start) -> Result<Answers, WizardError> 
 
 const SCRATCH: &str = "start from scratch";
 
-fn pick_preset(p: &mut dyn Prompter) -> Result<(Option<String>, Vec<Layer>), WizardError> {
-    let builtin = presets::builtin();
-    let mut labels: Vec<String> = builtin
+/// The built-in presets whose answers combine with the flags, the recommended one first
+/// highlighted; or built-in defaults.
+fn pick_preset(p: &mut dyn Prompter, start: &Start) -> Result<(Option<String>, Vec<Layer>), WizardError> {
+    let flags = start.layers.iter().find(|l| l.source == Source::Flags);
+    let mut offered = Vec::new();
+    for preset in presets::builtin() {
+        let layers = presets::load(&preset.name).map_err(|problems| WizardError::Preset {
+            name: preset.name.clone(),
+            problems: problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        })?;
+        let state = State::new(below(start.layers, &layers), flags, start.environment);
+        if state.unsatisfiable().is_empty() {
+            offered.push((preset, layers));
+        }
+    }
+    let mut labels: Vec<String> = offered
         .iter()
-        .map(|preset| {
+        .map(|(preset, _)| {
             // First in the hint, so it survives when a narrow terminal cuts the line.
             let recommended = if preset.name == presets::RECOMMENDED { "(recommended) " } else { "" };
             format!("{:<18}  {recommended}{}", preset.name, preset.description)
         })
         .collect();
     labels.push(format!("{SCRATCH:<18}  built-in defaults; every question is asked"));
-    let default = builtin.iter().position(|preset| preset.name == presets::RECOMMENDED).unwrap_or(0);
+    let default = offered.iter().position(|(preset, _)| preset.name == presets::RECOMMENDED).unwrap_or(0);
     let picked = p.select("Start from a preset", &labels, default)?;
-    let Some(preset) = builtin.get(picked) else { return Ok((None, Vec::new())) };
-    let layers = presets::load(&preset.name).map_err(|problems| WizardError::Preset {
-        name: preset.name.clone(),
-        problems: problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-    })?;
-    Ok((Some(preset.name.clone()), layers))
+    Ok(match offered.into_iter().nth(picked) {
+        Some((preset, layers)) => (Some(preset.name), layers),
+        None => (None, Vec::new()),
+    })
 }
 
 fn name(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {

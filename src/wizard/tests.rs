@@ -396,3 +396,12 @@ fn hostile_answers_are_refused_or_taken_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn presets_that_cannot_combine_with_the_flags_are_not_offered() {
+    let mut script = Scripted::new().on("preset", Pick("start from scratch"));
+    Given::nothing().flags(&[("base", "distroless")]).answer(&mut script);
+    let offered = script.offered("Start from a preset");
+    assert!(!offered.contains(&"postgres-etl") && !offered.contains(&"mariadb-etl"), "{offered:?}");
+    assert!(offered.contains(&"distroless-batch") && offered.contains(&"minimal"), "{offered:?}");
+}
