@@ -145,6 +145,10 @@ impl Layer {
     pub fn from_node(source: Source, root: &Node, extra_keys: &[&'static str]) -> (Layer, Vec<Problem>) {
         let mut layer = Layer::new(source.clone());
         let mut problems = Vec::new();
+        if root.is_null() {
+            // A file of only `~` (or only comments) sets nothing.
+            return (layer, problems);
+        }
         let Some(entries) = root.as_map() else {
             let problem =
                 Problem::new(source.at(root.line, root.col), "expected a mapping of key: value lines at the top level");
@@ -260,6 +264,14 @@ mod tests {
         let (_, problems) = read("python: '3.12'\npython: '3.13'\n");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].to_string(), "berth.yml:2:1: duplicate key `python` (first on line 1); keep one");
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_mapping() {
+        let (layer, problems) = read("~\n");
+        assert!(layer.values.is_empty() && problems.is_empty());
+        let (_, problems) = read("- name\n- etl\n");
+        assert_eq!(problems[0].to_string(), "berth.yml:1:1: expected a mapping of key: value lines at the top level");
     }
 
     #[test]
