@@ -133,3 +133,11 @@ fn verify_refuses_a_berth_yml_that_is_not_a_file() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_multi_byte_memory_limit_is_refused_not_a_panic() {
+    for flag in ["--app-memory=é", "--db-memory=5é", "--app-memory=\u{301}"] {
+        let run = Berth::new().args(&["new", "p", "-y", "--database", "postgres", flag]).run().expect_code(2);
+        assert!(run.stderr().contains("use a whole number with a unit k, m or g"), "{flag}: {}", run.stderr());
+    }
+}
