@@ -127,6 +127,13 @@ impl<'p> Transaction<'p, '_> {
                 changed.push(f.path.clone());
             }
         }
+        // A private directory made, or loosened, meanwhile would hold the secrets open.
+        let kinds: Vec<(PathBuf, FileKind)> = self.plan.files.iter().map(|f| (f.path.clone(), f.kind)).collect();
+        for loose in layout::loose_private_dirs(self.root(), &kinds) {
+            if !self.plan.restrict.contains(&loose) {
+                changed.push(loose.path);
+            }
+        }
         if changed.is_empty() {
             Ok(())
         } else {

@@ -271,7 +271,7 @@ pub fn is_private(dir: &Path) -> bool {
 }
 
 /// Private directories that exist with a mode looser than 0700.
-pub fn loose_private_dirs(root: &Root, files: &[(PathBuf, FileKind)]) -> Result<Vec<Restrict>, WriteError> {
+pub fn loose_private_dirs(root: &Root, files: &[(PathBuf, FileKind)]) -> Vec<Restrict> {
     let dirs: BTreeSet<&Path> = files.iter().flat_map(|(p, _)| ancestors(p)).filter(|d| is_private(d)).collect();
     let mut loose = Vec::new();
     for dir in dirs {
@@ -280,7 +280,7 @@ pub fn loose_private_dirs(root: &Root, files: &[(PathBuf, FileKind)]) -> Result<
             loose.push(Restrict { path: dir.to_path_buf(), mode });
         }
     }
-    Ok(loose)
+    loose
 }
 
 #[cfg(unix)]

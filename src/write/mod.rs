@@ -134,7 +134,7 @@ pub fn plan(root: &Path, files: &std::collections::BTreeMap<PathBuf, RenderedFil
         };
         planned.push(PlannedFile { path: path.clone(), kind: file.kind, action, new: file.content.clone(), old, seen });
     }
-    let restrict = layout::loose_private_dirs(&resolved, &kinds)?;
+    let restrict = layout::loose_private_dirs(&resolved, &kinds);
     let stale = stale::find(&resolved, &kinds);
     Ok(Plan { root: root.to_path_buf(), resolved, files: planned, restrict, stale })
 }

@@ -313,6 +313,14 @@ fn apply_refuses_when_the_disk_changed_since_the_plan() {
         let err = plan.apply(true).unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "a link put in the way meanwhile: {err}");
         assert_eq!(fs::read_dir(dir.path().join("src")).unwrap().count(), 1, "only the old .gitignore");
+        // A secrets/ directory made meanwhile, open to everyone.
+        let dir = tempfile::tempdir().unwrap();
+        let planned = super::plan(dir.path(), &files(&[("secrets/db_password", FileKind::Secret, "")])).unwrap();
+        fs::create_dir(dir.path().join("secrets")).unwrap();
+        chmod(&dir.path().join("secrets"), 0o777);
+        let err = planned.apply(false).unwrap_err();
+        assert!(matches!(&err, WriteError::Changed(paths) if paths == &[PathBuf::from("secrets")]), "{err}");
+        assert_eq!(fs::read_dir(dir.path().join("secrets")).unwrap().count(), 0);
     }
 }
 
