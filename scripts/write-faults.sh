@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 STRACE_VERSION=6.1-0.1
 if ! command -v strace >/dev/null; then
-  apt-get install -y --no-install-recommends "strace=$STRACE_VERSION" >/dev/null
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "strace=$STRACE_VERSION" >/dev/null
 fi
 berth=${BERTH:-}
 if [[ -z $berth ]]; then
