@@ -28,6 +28,13 @@ here=$(dirname "$0")
 echo "$*" >>"$here/docker.log"
 case "$1 $2" in
   "version --format") echo 20.10.24 ;;
+  "ps -aq")
+    if [[ -n ${SLOW_CLEANUP:-} ]]; then
+      touch "$here/cleaning"
+      sleep 2
+      echo "cleanup ps done" >>"$here/docker.log"
+    fi
+    ;;
   "compose version") echo "Docker Compose version v2.40.3" ;;
   build*)
     if [[ -n ${NO_BUILDX:-} ]]; then
@@ -111,4 +118,46 @@ fn stop_signals_stop_the_build_and_clean_up() {
         assert!(log.contains(&format!("rmi -f {image}")), "{signal}: the image is removed:\n{log}");
         assert!(log.contains("ps -aq --filter label=berth.verify="), "{signal}: containers are looked for:\n{log}");
     }
+}
+
+/// Ctrl-C at a terminal reaches the whole foreground process group. A second one during the
+/// cleanup must not kill the cleanup's own docker commands.
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_does_not_cut_the_cleanup_short() {
+    use std::os::unix::process::CommandExt;
+    let run = Berth::new().args(&["new", "p", "--preset", "minimal", "-y"]).run().expect_code(0);
+    let docker = fake_docker(&run);
+    let berth = std::process::Command::new(assert_cmd::cargo::cargo_bin("berth"))
+        .current_dir(run.dir.path())
+        .env("SLOW_CLEANUP", "1")
+        .args(["verify", "p", "--docker"])
+        .arg(&docker)
+        .process_group(0)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ctrl_c = || {
+        let group = format!("-{}", berth.id());
+        assert!(std::process::Command::new("kill").args(["-INT", "--", &group]).status().unwrap().success());
+    };
+    let wait_for = |marker: &str| {
+        let path = run.dir.path().join("fake").join(marker);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !path.exists() {
+            assert!(std::time::Instant::now() < deadline, "{marker} never appeared");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    wait_for("building");
+    ctrl_c();
+    wait_for("cleaning");
+    ctrl_c();
+    let output = berth.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let log = run.read("fake/docker.log");
+    assert!(log.contains("cleanup ps done"), "the cleanup command ran to its end:\n{log}");
+    assert!(log.lines().any(|l| l.starts_with("rmi -f ") && l.ends_with("-app")), "{log}");
 }
