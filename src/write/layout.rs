@@ -81,7 +81,7 @@ impl Root {
                     }
                 }
                 // ENOTDIR: a file on the way; its parent shows which.
-                Err(e) if e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(not_a_directory()) => {
+                Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
                     let (Some(name), Some(parent)) = (cursor.file_name(), cursor.parent()) else {
                         return Err(unsafe_path(given, "give the directory as a path without `..`"));
                     };
@@ -137,16 +137,6 @@ impl Root {
     }
 }
 
-#[cfg(unix)]
-fn not_a_directory() -> i32 {
-    libc::ENOTDIR
-}
-
-#[cfg(not(unix))]
-fn not_a_directory() -> i32 {
-    -1
-}
-
 /// The directories a relative path goes through, outermost first (not the path itself).
 pub fn ancestors(path: &Path) -> impl Iterator<Item = &Path> {
     let mut all: Vec<&Path> = path.ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()).collect();
@@ -166,13 +156,10 @@ pub fn check_layout(root: &Root, files: &[(PathBuf, FileKind)]) -> Result<(), Wr
             ));
         }
         if let Some(file) = ancestors(path).find(|a| paths.contains(a)) {
+            let file = crate::shown::path(file);
             return Err(unsafe_path(
                 root.shown(path),
-                format!(
-                    "{} is also a file berth writes, so it cannot be a directory too; choose a path that does not go through {}",
-                    crate::shown::path(file),
-                    crate::shown::path(file)
-                ),
+                format!("{file} is also a file berth writes, so it cannot be a directory too; choose a path that does not go through {file}"),
             ));
         }
     }

@@ -60,7 +60,7 @@ for signal in INT TERM HUP; do
   if [[ $rc == 2 && -z $left ]] && grep -q "stack.up" "$log" && grep -q "^error: interrupted" "$log"; then
     printf '%-18s %-6s exit %s, cleaned up %ss after SIG%s\n' "$name" ok "$rc" "$took" "$signal"
   else
-    printf '%-18s %-6s exit %s after SIG%s, leftovers: %s\n' "$name" FAILED "$rc" "$signal" "$(echo $left)"
+    printf '%-18s %-6s exit %s after SIG%s, leftovers: %s\n' "$name" FAILED "$rc" "$signal" "${left//$'\n'/, }"
     failed=1
   fi
 done
