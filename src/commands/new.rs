@@ -13,7 +13,7 @@ use crate::{render, shown, Outcome};
 /// Why `berth new` stopped without writing.
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
-    #[error("{} exists and is not a directory; give berth new a directory (it is created when missing)", shown::escape(&.0.display().to_string()))]
+    #[error("{} exists and is not a directory; give berth new a directory (it is created when missing)", shown::path(.0))]
     NotADirectory(PathBuf),
     #[error("berth new needs answers: pass --non-interactive (-y) to use the preset, berth.yml and flags as they are, or --answers FILE ({0})")]
     NeedsAnswers(&'static str),
@@ -34,18 +34,14 @@ pub enum NewError {
 impl NewError {
     fn outcome(&self) -> Outcome {
         match self {
-            NewError::Write(WriteError::Conflicts(_))
-            | NewError::Declined
-            | NewError::Wizard(WizardError::Cancelled) => Outcome::Refused,
+            NewError::Plan(e) | NewError::Write(e) if e.is_refusal() => Outcome::Refused,
+            NewError::Declined | NewError::Wizard(WizardError::Cancelled) => Outcome::Refused,
             _ => Outcome::Error,
         }
     }
 
     fn report(&self, err: &mut dyn Write) {
         let _ = match self {
-            NewError::Answers(_) => writeln!(err, "error: {self}"),
-            NewError::Write(WriteError::Conflicts(_)) => writeln!(err, "error: {self}"),
-            NewError::Write(_) => writeln!(err, "error: {self}\nnothing was written"),
             NewError::Wizard(_) | NewError::Declined => writeln!(err, "{self}"),
             _ => writeln!(err, "error: {self}"),
         };
@@ -63,11 +59,11 @@ pub fn sources(args: &NewArgs) -> Sources {
     }
 }
 
+/// What to run next, each command ready to paste into a shell.
 fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
     let mut steps = Vec::new();
     if dir != Path::new(".") {
-        let word = crate::render::shell_quote(&dir.display().to_string());
-        steps.push(format!("cd {}", shown::escape(&word)));
+        steps.push(format!("cd {}", shown::shell_word(dir.as_os_str())));
     }
     match spec.packaging {
         Packaging::Uv => steps.push("uv lock".into()),
@@ -75,12 +71,19 @@ fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
         Packaging::Requirements => {}
     }
     if spec.private_index.is_some() {
-        steps.push("printf 'machine HOST login USER password TOKEN\\n' > secrets/netrc  # index credentials".into());
+        // touch never truncates credentials already there; the token is typed into the file,
+        // not into the shell's history.
+        steps.push(format!(
+            "touch {NETRC} && chmod 600 {NETRC}  # then add the index credentials to it: machine HOST login USER password TOKEN"
+        ));
     }
     steps.push("DOCKER_BUILDKIT=1 docker compose -f docker-compose.prod.yml up -d --build".into());
     steps.push("berth verify".into());
     format!("Next steps:\n{}", steps.iter().map(|s| format!("  {s}\n")).collect::<String>())
 }
+
+/// Where the private index credentials go (mounted into the build as a BuildKit secret).
+const NETRC: &str = "secrets/netrc";
 
 /// Renders the project and compares it with what is in `dir`: the plan every later step uses.
 fn plan(dir: &Path, resolved: &Resolved) -> Result<Plan, NewError> {
@@ -91,8 +94,7 @@ fn plan(dir: &Path, resolved: &Resolved) -> Result<Plan, NewError> {
 /// Shows the plan (dry run) or applies it.
 fn finish(args: &NewArgs, resolved: &Resolved, plan: &Plan, out: &mut dyn Write) -> Result<(), NewError> {
     if args.dry_run {
-        let _ =
-            writeln!(out, "Plan for {} (dry run, nothing written):", shown::escape(&args.dir.display().to_string()));
+        let _ = writeln!(out, "Plan for {} (dry run, nothing written):", shown::path(&args.dir));
         let _ = write!(out, "{}", plan.summary());
         let conflicts = plan.conflicts();
         if !conflicts.is_empty() && !args.force {
@@ -103,7 +105,7 @@ fn finish(args: &NewArgs, resolved: &Resolved, plan: &Plan, out: &mut dyn Write)
     }
     plan.apply(args.force).map_err(NewError::Write)?;
     let changed = plan.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).count();
-    let _ = writeln!(out, "Wrote {changed} file(s) to {}:", shown::escape(&args.dir.display().to_string()));
+    let _ = writeln!(out, "Wrote {changed} file(s) to {}:", shown::path(&args.dir));
     let _ = write!(out, "{}", plan.summary());
     let _ = write!(out, "{}", next_steps(&args.dir, &resolved.spec));
     Ok(())
@@ -136,7 +138,7 @@ fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), N
     }
     if let Some(path) = &gathered.answers_file {
         if args.answers.is_none() {
-            let _ = writeln!(err, "note: using answers from {}", shown::escape(&path.display().to_string()));
+            let _ = writeln!(err, "note: using answers from {}", shown::path(path));
         }
     }
     let resolved = gathered.resolve().map_err(NewError::Answers)?;
@@ -163,7 +165,7 @@ fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mu
     }
     let mut prompter = TerminalPrompter::new().map_err(|e| NewError::Wizard(WizardError::Terminal(e)))?;
     if let Some(path) = &gathered.answers_file {
-        let _ = writeln!(err, "note: defaults from {}", shown::escape(&path.display().to_string()));
+        let _ = writeln!(err, "note: defaults from {}", shown::path(path));
     }
     let start = wizard::Start { layers: &gathered.layers, environment: &gathered.environment };
     let answers = wizard::ask(&mut prompter, &start)?;
