@@ -269,7 +269,7 @@ mod tests {
             assert!(paths.contains(&expected), "{paths:?}");
         }
         let owners: Vec<&str> = managed_paths().iter().filter(|m| m.owns_directory).map(|m| m.path).collect();
-        assert_eq!(owners, ["secrets/.gitignore"]);
+        assert_eq!(owners, [format!("{SECRETS_DIR}/.gitignore")]);
     }
 
     #[test]
