@@ -17,6 +17,11 @@ pub const DISTROLESS_PYTHON: &str = "gcr.io/distroless/python3-debian13:nonroot"
 pub const DISTROLESS_PYTHON_VERSION: Python = Python::V3_13;
 pub const POSTGRES_IMAGE: &str = "postgres:18-trixie";
 pub const MARIADB_IMAGE: &str = "mariadb:11.8";
+/// The proxy's base: Debian slim of the same release as the app's, so Squid comes from Debian's
+/// packages with its security updates, on a base the update bots already know.
+pub const PROXY_BASE_IMAGE: &str = "debian:trixie-slim";
+/// The Debian packages the proxy image installs: Squid, and the client its health check runs.
+pub const PROXY_PACKAGES: &[&str] = &["squid", "squidclient"];
 
 /// Tools the builder stage installs from PyPI, pinned.
 pub const UV_VERSION: &str = "0.13.9";
@@ -87,9 +92,19 @@ pub fn actions() -> std::collections::BTreeMap<&'static str, Action> {
     ACTIONS.iter().map(|(key, repo, sha, version)| (*key, Action { uses: format!("{repo}@{sha}"), version })).collect()
 }
 
+/// The proxy's base image reference, pinned when a digest is given.
+pub fn proxy_image(spec: &ProjectSpec) -> String {
+    with_digest(PROXY_BASE_IMAGE.to_string(), &spec.proxy_digest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_proxy_base_is_the_apps_debian_release() {
+        assert!(PROXY_BASE_IMAGE.ends_with(&format!(":{DEBIAN_RELEASE}-slim")), "{PROXY_BASE_IMAGE}");
+    }
 
     #[test]
     fn actions_are_pinned_to_full_shas() {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::catalog::{self, Action, Images};
+use super::proxy::{self, NetworkPlan, ProxyContext};
 use crate::spec::packages::{self, Runtime};
 use crate::spec::{Base, Database, Packaging, ProjectSpec, Workload};
 
@@ -101,6 +102,10 @@ pub struct ProjectContext {
     pub dependency_files: Vec<&'static str>,
     /// Registry host CI logs in to.
     pub registry_host: String,
+    /// Which service is on which network.
+    pub networks: NetworkPlan,
+    /// The proxy service, when egress or an api's ingress needs one.
+    pub proxy: Option<ProxyContext>,
 }
 
 fn json(values: &[String]) -> String {
@@ -275,6 +280,8 @@ impl ProjectContext {
             trivy_severities: spec.scan_severity.trivy_list(),
             dependency_files,
             registry_host: registry_host(spec.image.as_deref()),
+            networks: proxy::network_plan(spec),
+            proxy: proxy::proxy_context(spec),
             spec: spec.clone(),
         }
     }

@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod context;
 mod filters;
+pub mod proxy;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -58,6 +59,8 @@ pub enum TemplateId {
     Requirements,
     Pyproject,
     Gitignore,
+    ProxyDockerfile,
+    ProxyConfig,
 }
 
 impl TemplateId {
@@ -77,6 +80,8 @@ impl TemplateId {
         TemplateId::Requirements,
         TemplateId::Pyproject,
         TemplateId::Gitignore,
+        TemplateId::ProxyDockerfile,
+        TemplateId::ProxyConfig,
     ];
 
     /// The template's path under `templates/`.
@@ -97,6 +102,8 @@ impl TemplateId {
             TemplateId::Requirements => "starter/requirements.txt.tera",
             TemplateId::Pyproject => "starter/pyproject.toml.tera",
             TemplateId::Gitignore => "starter/.gitignore.tera",
+            TemplateId::ProxyDockerfile => "proxy/Dockerfile.tera",
+            TemplateId::ProxyConfig => "proxy/squid.conf.tera",
         }
     }
 
@@ -118,6 +125,8 @@ impl TemplateId {
             TemplateId::Requirements => (Some("requirements.txt"), Starter),
             TemplateId::Pyproject => (Some("pyproject.toml"), Starter),
             TemplateId::Gitignore => (Some(".gitignore"), Starter),
+            TemplateId::ProxyDockerfile => (Some("proxy/Dockerfile"), Managed),
+            TemplateId::ProxyConfig => (Some("proxy/squid.conf"), Managed),
         }
     }
 
@@ -132,6 +141,7 @@ impl TemplateId {
             TemplateId::ApiStarter => spec.workload == Workload::Api,
             TemplateId::Requirements => spec.packaging == Packaging::Requirements,
             TemplateId::Pyproject => spec.packaging != Packaging::Requirements,
+            TemplateId::ProxyDockerfile | TemplateId::ProxyConfig => spec.has_proxy(),
             TemplateId::Dockerfile
             | TemplateId::Compose
             | TemplateId::DockerIgnore

@@ -55,6 +55,12 @@ pub static CONSTRAINTS: &[Constraint] = &[
         check: signing_needs_ci,
     },
     Constraint {
+        name: "proxy-needs-destinations",
+        blame: Key::Egress,
+        involves: &[Key::Egress, Key::EgressAllow],
+        check: proxy_needs_destinations,
+    },
+    Constraint {
         name: "entrypoint-outside-managed-files",
         blame: Key::Entrypoint,
         involves: &[Key::Entrypoint],
@@ -130,6 +136,12 @@ fn signing_needs_ci(spec: &ProjectSpec) -> Option<String> {
     })
 }
 
+fn proxy_needs_destinations(spec: &ProjectSpec) -> Option<String> {
+    (spec.egress == Egress::Proxy && spec.egress_allow.is_empty()).then(|| {
+        "egress = \"proxy\" needs the hosts the app may reach: add --egress-allow api.example.com (.example.com for a domain and its subdomains, host:8443 for a port other than 443), or egress_allow: [api.example.com] in berth.yml; or choose --egress none".to_string()
+    })
+}
+
 fn entrypoint_outside_managed_files(spec: &ProjectSpec) -> Option<String> {
     let starter = spec.entrypoint.starter_path();
     let clash = render::managed_paths().into_iter().find_map(|managed| {
@@ -193,6 +205,7 @@ mod tests {
             ("alpine-package-names", &[(Key::Base, "alpine"), (Key::BuildPackages, "libssl-dev")]),
             ("dependabot-needs-github", &[(Key::Ci, "gitlab"), (Key::Updates, "dependabot")]),
             ("signing-needs-ci", &[(Key::Ci, "none"), (Key::Signing, "cosign")]),
+            ("proxy-needs-destinations", &[(Key::Egress, "proxy")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "docker-compose.prod.yml/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "Dockerfile/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "berth.yml/x.py")]),

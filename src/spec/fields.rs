@@ -9,6 +9,7 @@
 use std::fmt;
 
 use super::choice::ChoiceValue;
+use super::egress::{self, Destination};
 use super::layer::RawValue;
 use super::model::*;
 use super::value;
@@ -29,23 +30,34 @@ pub enum Applies {
     Api,
     /// Only with a database service.
     Database,
+    /// Only with `egress: proxy`.
+    EgressProxy,
+    /// Only when the stack has a proxy service (egress: proxy, or an api with egress: none).
+    ProxyService,
 }
 
 impl Applies {
-    pub fn to(self, workload: Workload, database: Database) -> bool {
+    pub fn to(self, spec: &ProjectSpec) -> bool {
         match self {
             Applies::Always => true,
-            Applies::Api => workload == Workload::Api,
-            Applies::Database => database != Database::None,
+            Applies::Api => spec.is_api(),
+            Applies::Database => spec.has_db(),
+            Applies::EgressProxy => spec.proxy_forwards(),
+            Applies::ProxyService => spec.has_proxy(),
         }
     }
 
     /// Why a field is ignored, for the warning.
-    pub fn ignored(self, workload: Workload) -> String {
+    pub fn ignored(self, spec: &ProjectSpec) -> String {
         match self {
             Applies::Always => String::new(),
-            Applies::Api => format!("is only used by api workloads; it is ignored for {workload}"),
+            Applies::Api => format!("is only used by api workloads; it is ignored for {}", spec.workload),
             Applies::Database => "is ignored because database is none".into(),
+            Applies::EgressProxy => format!("is only used with egress: proxy; it is ignored for egress {}", spec.egress),
+            Applies::ProxyService => format!(
+                "is only used when the stack has a proxy (egress: proxy, or an api with egress: none); it is ignored for {} with egress {}",
+                spec.workload, spec.egress
+            ),
         }
     }
 }
@@ -296,6 +308,11 @@ fields! {
         "api: container port to serve on, 1024-65535 (published on 127.0.0.1 only)";
     HealthPath health_path "health-path" "PATH": One<String> = value::health_path, choices -, default Some("/healthz"), Api,
         "api: HTTP path the health check requests";
+    Egress egress "egress" "MODE": One<Egress> = value::choice::<Egress>, choices Egress, default Some("none"), Always,
+        "What the app may reach outside the host";
+    EgressAllow egress_allow "egress-allow" "HOST[:PORT]": List<Destination> = egress::destination, choices -, default Some(""),
+        EgressProxy,
+        "egress proxy: hosts the app may reach over HTTPS (api.example.com; .example.com with its subdomains; host:8443)";
     AppCpus app_cpus "app-cpus" "CPUS": One<String> = value::cpus, choices -, default Some("1.0"), Always,
         "CPU limit of the app service, e.g. 1.0";
     AppMemory app_memory "app-memory" "SIZE": One<String> = value::memory, choices -, default Some("1g"), Always,
@@ -331,6 +348,8 @@ fields! {
         "Pin the runtime base image to this sha256 digest";
     DbDigest db_digest "db-digest" "DIGEST": One<String> = value::digest, choices -, default None, Database,
         "Pin the database image to this sha256 digest";
+    ProxyDigest proxy_digest "proxy-digest" "DIGEST": One<String> = value::digest, choices -, default None, ProxyService,
+        "Pin the proxy's base image (debian:trixie-slim) to this sha256 digest";
 }
 
 /// The field named `name` in YAML or `--set` (exactly, after trimming).

@@ -2,6 +2,7 @@
 
 pub mod choice;
 pub mod constraints;
+pub mod egress;
 pub mod fields;
 pub mod gather;
 pub mod layer;

@@ -77,6 +77,15 @@ choice!(
     }
 );
 
+choice!(
+    /// What the app may reach outside the host's containers.
+    Egress {
+        None => "none", "no route out: the app reaches nothing outside the host's containers";
+        Proxy => "proxy", "only the hosts in egress_allow, through an allowlisting proxy (HTTPS)";
+        Open => "open", "a route to anywhere, unfiltered (warned; berth audit reports it next to database credentials)";
+    }
+);
+
 impl Severity {
     /// Trivy's `--severity` list: this level and every level above it.
     pub fn trivy_list(self) -> &'static str {
@@ -169,6 +178,10 @@ pub struct ProjectSpec {
     pub builder_digest: Option<String>,
     pub runtime_digest: Option<String>,
     pub db_digest: Option<String>,
+    pub egress: Egress,
+    /// The destinations the proxy allows (egress: proxy).
+    pub egress_allow: Vec<super::egress::Destination>,
+    pub proxy_digest: Option<String>,
 }
 
 impl ProjectSpec {
@@ -178,6 +191,23 @@ impl ProjectSpec {
 
     pub fn is_api(&self) -> bool {
         self.workload == Workload::Api
+    }
+
+    /// Whether the stack has a proxy service: the allowlisting forward proxy (egress: proxy),
+    /// the ingress in front of an api on internal networks only (egress: none or proxy), or both.
+    pub fn has_proxy(&self) -> bool {
+        self.proxy_forwards() || self.proxy_ingress()
+    }
+
+    /// Whether the proxy forwards the app's requests to the allowlisted destinations.
+    pub fn proxy_forwards(&self) -> bool {
+        self.egress == Egress::Proxy
+    }
+
+    /// Whether the proxy publishes the api's port and passes requests to it: an api reaches
+    /// nothing outside, so it cannot sit on the network that carries a published port.
+    pub fn proxy_ingress(&self) -> bool {
+        self.is_api() && self.egress != Egress::Open
     }
 
     /// The Python package-safe form of the name (`sales-etl` -> `sales_etl`).

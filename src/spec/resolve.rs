@@ -112,6 +112,7 @@ fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>
         Some(db_pids),
         Some(ci),
         Some(scan_severity),
+        Some(egress),
     ) = (
         name,
         draft.python,
@@ -129,6 +130,7 @@ fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>
         draft.db_pids,
         draft.ci,
         draft.scan_severity,
+        draft.egress,
     )
     else {
         if missing.is_empty() {
@@ -168,6 +170,9 @@ fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>
         builder_digest: draft.builder_digest,
         runtime_digest: draft.runtime_digest,
         db_digest: draft.db_digest,
+        egress,
+        egress_allow: draft.egress_allow.unwrap_or_default(),
+        proxy_digest: draft.proxy_digest,
     })
 }
 
@@ -202,6 +207,9 @@ pub fn draft_of(spec: &ProjectSpec) -> Draft {
         builder_digest: spec.builder_digest.clone(),
         runtime_digest: spec.runtime_digest.clone(),
         db_digest: spec.db_digest.clone(),
+        egress: Some(spec.egress),
+        egress_allow: Some(spec.egress_allow.clone()),
+        proxy_digest: spec.proxy_digest.clone(),
     }
 }
 
@@ -274,11 +282,12 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
     let mut warnings = Vec::new();
     for field in FIELDS {
         let explicit = merged.get(&field.key).is_some_and(|(_, layer)| layer.source != Source::Defaults);
-        if explicit && !field.applies.to(spec.workload, spec.database) {
-            warnings.push(format!("{} {}", field.name, field.applies.ignored(spec.workload)));
+        if explicit && !field.applies.to(&spec) {
+            warnings.push(format!("{} {}", field.name, field.applies.ignored(&spec)));
         }
     }
     package_warnings(&spec, &mut warnings);
+    warnings.extend(super::egress::warnings(&spec));
     if spec.base == Base::Alpine {
         if let Some(text) = &env.dependency_text {
             let found: Vec<&str> = GLIBC_WHEEL_PACKAGES.iter().copied().filter(|p| mentions_package(text, p)).collect();
@@ -328,7 +337,7 @@ pub fn answers_of(spec: &ProjectSpec) -> Vec<(Key, RawValue)> {
     let draft = draft_of(spec);
     FIELDS
         .iter()
-        .filter(|f| f.applies.to(spec.workload, spec.database))
+        .filter(|f| f.applies.to(spec))
         .filter_map(|f| draft.extract(f.key).map(|value| (f.key, value)))
         .collect()
 }

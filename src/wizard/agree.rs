@@ -29,6 +29,7 @@ fn pool(key: Key) -> Vec<RawValue> {
             &["pkg-config", "default-libmysqlclient-dev"],
         ]),
         Key::RuntimePackages => lists(&[&[], &["curl"]]),
+        Key::EgressAllow => lists(&[&[], &["api.example.com"], &[".s3.amazonaws.com", "feed.example.org:8443"]]),
         Key::Entrypoint => {
             one(&["src/pipeline.py", "pipeline.main", "Dockerfile/x.py", "secrets/job.py", "renovate.json/x.py"])
         }
@@ -63,6 +64,7 @@ const TYPED: &[(&str, &[&str])] = &[
     ("limit", &["0.5", "512m", "100", "lots"]),
     ("Image repository", &["", "-", "ghcr.io/acme/x", "-u.x/y"]),
     ("Private package index", &["", "https://pypi.example.com/simple", "http://x"]),
+    ("hosts it calls", &["", "api.example.com", "localhost", ".s3.amazonaws.com, feed.example.org:8443", "*", "-"]),
 ];
 
 /// A person picking at random among what each question offers.

@@ -118,6 +118,7 @@ pub fn ask(p: &mut dyn Prompter, start: &Start) -> Result<Answers, WizardError> 
     select(p, &mut s, Key::Python, "Python version")?;
     select(p, &mut s, Key::Packaging, "Dependency manager")?;
     app(p, &mut s)?;
+    egress(p, &mut s)?;
     build_packages(p, &mut s)?;
     limits(p, &mut s)?;
     delivery(p, &mut s)?;
@@ -184,13 +185,46 @@ fn app(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
     select(p, s, Key::Database, "Database")?;
     select(p, s, Key::Workload, "Workload")?;
     for (key, prompt) in [(Key::Port, "Container port (1024-65535)"), (Key::HealthPath, "Health check path")] {
-        if s.spec().is_some_and(|spec| key.field().applies.to(spec.workload, spec.database)) {
+        if s.spec().is_some_and(|spec| key.field().applies.to(&spec)) {
             let current = s.one(key);
             text(p, s, key, prompt, current, Optional::No)?;
         }
     }
     let entrypoint = current(s, Key::Entrypoint);
     text(p, s, Key::Entrypoint, "Entrypoint (script src/x.py or module pkg.main)", entrypoint, Optional::No)
+}
+
+/// Whether the pipeline calls outside services, and which: the hosts go to the allowlisting proxy.
+fn egress(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
+    select(p, s, Key::Egress, "Does the pipeline call outside services?")?;
+    const KEY: Key = Key::EgressAllow;
+    if s.settled(KEY) || !s.spec().is_some_and(|spec| KEY.field().applies.to(&spec)) {
+        return Ok(());
+    }
+    let current = s.list(KEY).join(", ");
+    let typed = {
+        let state = &*s;
+        p.input(
+            "List the hosts it calls, comma-separated (api.example.com; .example.com for a domain and its subdomains; host:8443)",
+            (!current.is_empty()).then_some(current.as_str()),
+            &|raw: &str| typed_list(state, KEY, raw),
+        )?
+    };
+    let hosts: Vec<String> = typed.split(", ").filter(|h| !h.is_empty()).map(str::to_string).collect();
+    s.answered(KEY, RawValue::List(hosts));
+    Ok(())
+}
+
+/// A comma-separated list typed in: each item through the field's validator, the list through
+/// the constraints.
+fn typed_list(s: &State, key: Key, raw: &str) -> Result<String, String> {
+    let parse = key.field().parse;
+    let mut out = Vec::new();
+    for item in raw.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        out.push(parse(item).map_err(|e| format!("{}: {e}", crate::shown::value(item)))?);
+    }
+    s.fits(key, &RawValue::List(out.clone()))?;
+    Ok(out.join(", "))
 }
 
 /// Common build packages for the base family to tick, then any others typed in.
@@ -283,7 +317,7 @@ const LIMITS: [(Key, &str); 6] = [
 /// The limits have sound defaults: one yes/no, and the details only for those who want them.
 fn limits(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
     let Some(spec) = s.spec() else { return Ok(()) };
-    let applies = |key: Key| key.field().applies.to(spec.workload, spec.database);
+    let applies = |key: Key| key.field().applies.to(&spec);
     let open: Vec<(Key, &str)> = LIMITS.iter().copied().filter(|(key, _)| applies(*key) && !s.settled(*key)).collect();
     if open.is_empty() {
         return Ok(());

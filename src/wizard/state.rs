@@ -8,6 +8,11 @@ use crate::spec::fields::Draft;
 use crate::spec::resolve::{complete_unchecked, draft_unchecked};
 use crate::spec::{Environment, Key, Layer, ProjectSpec, RawValue, Source};
 
+/// Lists the wizard asks for as typed text, so any valid value may still come: like a typed
+/// single value, a constraint on one is checked when it is asked. Other lists can only shrink
+/// (unticked, or kept to what fits), so their current value and the empty list are tried.
+const TYPED_LISTS: &[Key] = &[Key::EgressAllow];
+
 pub struct State<'a> {
     /// Defaults, presets and DIR/berth.yml, lowest first: they give defaults, and a preset's
     /// values settle their fields.
@@ -133,8 +138,9 @@ impl<'a> State<'a> {
             }
             group.extend(more);
         }
-        // An undecided typed field is asked later, and its answer is checked then.
-        group.retain(|c| c.involves.iter().all(|k| fixed(*k) || k.field().choices.is_some() || k.field().is_list()));
+        // An undecided typed field (or typed list) is asked later, and its answer is checked then.
+        let enumerable = |k: &Key| k.field().choices.is_some() || (k.field().is_list() && !TYPED_LISTS.contains(k));
+        group.retain(|c| c.involves.iter().all(|k| fixed(*k) || enumerable(k)));
         if group.is_empty() {
             return Ok(());
         }

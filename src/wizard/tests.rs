@@ -85,6 +85,7 @@ fn mashing_enter_takes_the_recommended_preset_as_y_would() {
             "python",
             "packaging",
             "entrypoint",
+            "egress",
             "ci",
             "image",
             "scan_severity",
@@ -109,6 +110,7 @@ fn from_scratch_every_question_is_asked() {
         "database",
         "workload",
         "entrypoint",
+        "egress",
         "build_packages",
         "app_cpus",
         "app_memory",
@@ -122,7 +124,7 @@ fn from_scratch_every_question_is_asked() {
     ] {
         assert!(answers.asked.contains(&key), "{key} not asked: {:?}", answers.asked);
     }
-    for key in ["port", "health_path", "db_cpus"] {
+    for key in ["port", "health_path", "db_cpus", "egress_allow", "proxy_digest"] {
         assert!(!answers.asked.contains(&key), "{key} asked for a batch job without database");
     }
 }
@@ -404,4 +406,49 @@ fn presets_that_cannot_combine_with_the_flags_are_not_offered() {
     let offered = script.offered("Start from a preset");
     assert!(!offered.contains(&"postgres-etl") && !offered.contains(&"mariadb-etl"), "{offered:?}");
     assert!(offered.contains(&"distroless-batch") && offered.contains(&"minimal"), "{offered:?}");
+}
+
+#[test]
+fn a_pipeline_that_calls_outside_services_lists_its_hosts() {
+    let mut script = Scripted::new()
+        .on("outside services", Pick("proxy"))
+        .on("hosts it calls", Type(""))
+        .on("hosts it calls", Type("http://api.example.com"))
+        .on("hosts it calls", Type("api.example.com, *.s3.amazonaws.com, 169.254.169.254"))
+        .on("hosts it calls", Type("API.example.com, *.s3.amazonaws.com, feed.example.org:8443"));
+    let (spec, answers) = Given::nothing().preset("postgres-etl").answer(&mut script);
+    assert_eq!(spec.egress, spec::Egress::Proxy);
+    let hosts: Vec<String> = spec.egress_allow.iter().map(ToString::to_string).collect();
+    assert_eq!(hosts, ["api.example.com", ".s3.amazonaws.com", "feed.example.org:8443"]);
+    let refusals: Vec<&String> = script.transcript.iter().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(refusals.len(), 3, "{:#?}", script.transcript);
+    assert!(refusals[0].contains("needs the hosts"), "{refusals:?}");
+    assert!(refusals[1].contains("without a scheme"), "{refusals:?}");
+    assert!(refusals[2].contains("\"169.254.169.254\": use a host name, not an IP address"), "{refusals:?}");
+    let at = answers.asked.iter().position(|k| *k == "egress").unwrap();
+    assert_eq!(answers.asked[at + 1], "egress_allow");
+    assert_eq!(script.offered("outside services"), ["none", "proxy", "open"]);
+}
+
+#[test]
+fn the_egress_question_follows_presets_and_flags() {
+    // The smallest presets settle egress: none; no question.
+    let mut script = Scripted::new();
+    let (spec, answers) = Given::nothing().preset("minimal").answer(&mut script);
+    assert_eq!(spec.egress, spec::Egress::None);
+    assert!(!answers.asked.contains(&"egress") && !script.asked("hosts it calls"));
+    // A flag settles it; the hosts are still asked for, unless a flag gives them too.
+    let mut script = Scripted::new().on("hosts it calls", Type("api.example.com"));
+    let given = Given::nothing().preset("postgres-etl").flags(&[("egress", "proxy")]);
+    let (spec, answers) = given.answer(&mut script);
+    assert_eq!((spec.egress, spec.egress_allow.len()), (spec::Egress::Proxy, 1));
+    assert!(!answers.asked.contains(&"egress") && answers.asked.contains(&"egress_allow"));
+    let given = Given::nothing().preset("postgres-etl").flags(&[("egress", "proxy"), ("egress_allow", "x.example.com")]);
+    let (spec, answers) = given.answer(&mut Scripted::new());
+    assert_eq!(spec.egress_allow[0].host, "x.example.com");
+    assert!(!answers.asked.contains(&"egress_allow"));
+    // Hosts from berth.yml are the default; Enter keeps them.
+    let given = Given::nothing().berth_yml(&[("egress", "proxy"), ("egress_allow", "api.example.com")]);
+    let (spec, _) = given.answer(&mut Scripted::new());
+    assert_eq!((spec.egress, spec.egress_allow[0].host.as_str()), (spec::Egress::Proxy, "api.example.com"));
 }

@@ -15,12 +15,13 @@ E2E_PREFIX=berth-e2e-
 STANDIN_LABEL=org.berth.standin.recipe
 
 # The references used by the generated files, in build order.
-STANDIN_NAMES=(python distroless postgres mariadb)
+STANDIN_NAMES=(python distroless postgres mariadb slim)
 declare -A STANDIN_REFS=(
   [python]=python:3.13-slim-trixie
   [distroless]=gcr.io/distroless/python3-debian13:nonroot
   [postgres]=postgres:18-trixie
   [mariadb]=mariadb:11.8
+  [slim]=debian:trixie-slim
 )
 
 now() { date +%s; }

@@ -6,8 +6,9 @@
 #   gcr.io/distroless/python3-debian13:nonroot trixie python3.13, stripped, no shell
 #   postgres:18-trixie                         Debian postgresql (17 binaries!)
 #   mariadb:11.8                               Debian mariadb-server 11.8
+#   debian:trixie-slim                         debootstrap minbase, slimmed (the proxy's base)
 #
-# Usage: standins.sh [--force] [python|distroless|postgres|mariadb ...]
+# Usage: standins.sh [--force] [python|distroless|postgres|mariadb|slim ...]
 #
 # With BERTH_E2E_REGISTRY=1 the real images are pulled instead and nothing is
 # built. Images are rebuilt only when their recipe (this script, lib*.sh, the
@@ -32,6 +33,7 @@ STD_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PY_PKGS=(python3 python3-venv python3-dev python3-pip ca-certificates netbase tzdata)
 DISTROLESS_PKGS=(python3.13-minimal libpython3.13-stdlib ca-certificates tzdata libgomp1)
 DB_PKGS=(ca-certificates)
+SLIM_PKGS=()
 
 log() { printf 'standins: %s\n' "$*"; }
 die() { printf 'standins: error: %s\n' "$*" >&2; exit 1; }
@@ -42,7 +44,7 @@ for arg in "$@"; do
   case $arg in
     --force) FORCE=1 ;;
     -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    python | distroless | postgres | mariadb) SELECTED+=("$arg") ;;
+    python | distroless | postgres | mariadb | slim) SELECTED+=("$arg") ;;
     *) die "unknown argument: $arg" ;;
   esac
 done
@@ -129,7 +131,9 @@ rootfs_tar() {
     t0=$(now)
     dir=$WORK/debootstrap-$key
     pkgs=$(IFS=,; printf '%s' "$*")
-    if ! debootstrap --variant=minbase --include="$pkgs" --cache-dir="$CACHE/debs" \
+    local include=()
+    if [[ -n $pkgs ]]; then include=(--include="$pkgs"); fi
+    if ! debootstrap --variant=minbase "${include[@]}" --cache-dir="$CACHE/debs" \
       "$SUITE" "$dir" "$MIRROR" >"$WORK/debootstrap-$key.log" 2>&1; then
       tail -n 30 "$WORK/debootstrap-$key.log" >&2
       die "debootstrap $SUITE ($pkgs) failed"
@@ -256,6 +260,20 @@ build_postgres() {
   load_image "$1" "$root" "$2"
 }
 
+build_slim() {
+  local root=$WORK/slim tar
+  tar=$(rootfs_tar "${SLIM_PKGS[@]}")
+  extract "$tar" "$root"
+  # The slim variant: no documentation, manual pages or translations, now or after an install.
+  cp -a "$RECIPES/slim/overlay/." "$root/"
+  find "$root/usr/share/doc" -mindepth 2 ! -name copyright ! -type d -delete 2>/dev/null || true
+  find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete 2>/dev/null || true
+  rm -rf "$root"/usr/share/{groff,info,linda,locale,man}/* "$root"/usr/share/lintian/overrides/*
+  reset_config
+  CFG_CMD=(bash)
+  load_image "$1" "$root" "$2"
+}
+
 build_mariadb() {
   local root=$WORK/mariadb tar
   tar=$(rootfs_tar "${DB_PKGS[@]}")
@@ -277,6 +295,7 @@ for name in "${SELECTED[@]}"; do
   case $name in
     python) pkgs=("${PY_PKGS[@]}" "ca:$CA_HASH") ;;
     distroless) pkgs=("${DISTROLESS_PKGS[@]}" "ca:$CA_HASH") ;;
+    slim) pkgs=(minbase "${SLIM_PKGS[@]}") ;;
     *) pkgs=("${DB_PKGS[@]}") ;;
   esac
   hash=$(recipe_hash "$name" "${pkgs[@]}")
@@ -290,7 +309,7 @@ for name in "${SELECTED[@]}"; do
     "$("$DOCKER" image inspect -f '{{.Size}}' "$ref" | awk '{printf "%d MB", $1/1e6}')"
 done
 # Drop root filesystems (and their imported images) that no recipe uses any more.
-keep=" $SUITE-$(rootfs_key "${PY_PKGS[@]}") $SUITE-$(rootfs_key "${DISTROLESS_PKGS[@]}") $SUITE-$(rootfs_key "${DB_PKGS[@]}") "
+keep=" $SUITE-$(rootfs_key "${PY_PKGS[@]}") $SUITE-$(rootfs_key "${DISTROLESS_PKGS[@]}") $SUITE-$(rootfs_key "${DB_PKGS[@]}") $SUITE-$(rootfs_key "${SLIM_PKGS[@]}") "
 for tar in "$CACHE"/rootfs/*.tar; do
   [[ -f $tar && $keep != *" $(basename "$tar" .tar) "* ]] && rm -f "$tar"
 done
