@@ -50,8 +50,8 @@ pub enum Command {
     /// isolated database, no egress from internal networks, API on loopback only.
     #[command(after_long_help = VERIFY_HELP)]
     Verify(VerifyArgs),
-    /// Check Dockerfiles, compose files and GitHub workflows (also ones berth did not write)
-    /// against berth's security rules.
+    /// Check Dockerfiles, compose files, GitHub workflows and Squid configurations (also ones
+    /// berth did not write) against berth's security rules.
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
     /// List every audit rule: code, default severity, name and summary.
@@ -61,8 +61,8 @@ pub enum Command {
 }
 
 const AUDIT_HELP: &str = "\
-Directories are searched for Dockerfile*, *.Dockerfile, compose*.y*ml, docker-compose*.y*ml and
-.github/workflows/*.y*ml, skipping .git and paths ignored by .gitignore.
+Directories are searched for Dockerfile*, *.Dockerfile, compose*.y*ml, docker-compose*.y*ml,
+.github/workflows/*.y*ml and squid*.conf, skipping .git and paths ignored by .gitignore.
 Suppress a finding with a comment on or above its line: `# berth: ignore=BD001 <reason>`, or in
 .berth-audit.yml (disable, per-path and per-service ignores, each with a reason).
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 a file could not be parsed or bad usage.";

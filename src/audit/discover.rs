@@ -1,5 +1,5 @@
 //! Which files to audit: named files as given, directories searched for Dockerfiles, compose
-//! files and GitHub workflows. `.git` and paths ignored by `.gitignore`/`.ignore` are skipped.
+//! files, GitHub workflows and Squid configurations. `.git` and paths ignored by `.gitignore`/`.ignore` are skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +44,9 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
         }
         return None;
     }
+    if ext == "conf" && (lower.starts_with("squid") || lower.ends_with(".squid.conf")) {
+        return Some(FileKind::Squid);
+    }
     let dockerish = lower.starts_with("dockerfile")
         || lower.starts_with("containerfile")
         || lower.ends_with(".dockerfile")
@@ -69,6 +72,10 @@ pub fn kind_of_named(path: &Path, text: &str) -> Option<FileKind> {
             return Some(FileKind::Compose);
         }
         return None;
+    }
+    let directive = |name: &str| text.lines().any(|l| l.split_whitespace().next() == Some(name));
+    if directive("http_access") || directive("http_port") {
+        return Some(FileKind::Squid);
     }
     text.lines()
         .any(|l| l.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("FROM ")))
@@ -123,6 +130,12 @@ mod tests {
         assert_eq!(k("repo/.github/workflows/ci.yml"), Some(FileKind::Workflow));
         assert_eq!(k("config.yml"), None);
         assert_eq!(k(".dockerignore"), None);
+        assert_eq!(k("proxy/squid.conf"), Some(FileKind::Squid));
+        assert_eq!(k("squid-egress.conf"), Some(FileKind::Squid));
+        assert_eq!(k("edge.squid.conf"), Some(FileKind::Squid));
+        assert_eq!(k("templates/squid.conf.tera"), None);
+        assert_eq!(k("nginx.conf"), None);
+        assert_eq!(kind_of_named(Path::new("proxy.cfg"), "http_port 3128\n"), Some(FileKind::Squid));
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub fn run(cases: usize, seed: u64) -> usize {
     let mut parsed = 0;
     // Every seed as it is first, so past crashes are replayed exactly.
     for seed in &seeds {
-        for kind in [FileKind::Dockerfile, FileKind::Compose, FileKind::Workflow] {
+        for kind in [FileKind::Dockerfile, FileKind::Compose, FileKind::Workflow, FileKind::Squid] {
             let outcome = std::panic::catch_unwind(|| super::audit_text("seed", seed, kind, None, &config));
             assert!(outcome.is_ok(), "{kind:?} panicked on a seed:\n{seed:?}");
         }
@@ -157,7 +157,7 @@ pub fn run(cases: usize, seed: u64) -> usize {
     for case in 0..cases {
         let base = &seeds[rng.below(seeds.len())];
         let text = mutate(&mut rng, base);
-        for kind in [FileKind::Dockerfile, FileKind::Compose, FileKind::Workflow] {
+        for kind in [FileKind::Dockerfile, FileKind::Compose, FileKind::Workflow, FileKind::Squid] {
             let outcome = std::panic::catch_unwind(|| super::audit_text("fuzz", &text, kind, None, &config));
             match outcome {
                 Ok(result) => parsed += usize::from(result.is_ok()),

@@ -1,4 +1,5 @@
-//! `berth audit`: Dockerfiles, compose files and GitHub workflows checked against one rule set.
+//! `berth audit`: Dockerfiles, compose files, GitHub workflows and Squid proxy configurations
+//! checked against one rule set.
 //!
 //! Files are found (`discover`), parsed with positions (`dockerfile`, `yaml` + `compose`,
 //! `workflow`), checked by every rule in the `registry`, and the findings are matched against
@@ -17,6 +18,7 @@ pub mod rule;
 pub mod rules;
 pub mod secrets;
 pub mod shell;
+pub mod squid;
 pub mod suppress;
 #[cfg(test)]
 pub mod testing;
@@ -80,6 +82,9 @@ fn display(path: &Path) -> String {
     shown
 }
 
+/// The error for a file that is none of the kinds the audit reads.
+const NOT_AUDITED: &str = "not a Dockerfile, compose file, GitHub workflow or Squid configuration";
+
 type ContextCache = Mutex<HashMap<PathBuf, Arc<BuildContext>>>;
 
 fn audit_files(files: &[(PathBuf, Option<FileKind>)], config: &Config) -> Report {
@@ -122,9 +127,7 @@ fn audit_path(
     let error = |message: String| FileError { path: shown.clone(), line: 0, column: 0, message };
     let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".into()))?;
-    let kind = kind
-        .or_else(|| discover::kind_of_named(path, &text))
-        .ok_or_else(|| error("not a Dockerfile, compose file or GitHub workflow".into()))?;
+    let kind = kind.or_else(|| discover::kind_of_named(path, &text)).ok_or_else(|| error(NOT_AUDITED.into()))?;
     let context = if kind == FileKind::Dockerfile && needs_context(&text) {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let key = dir.join(path.file_name().unwrap_or_default());
@@ -183,7 +186,15 @@ pub fn audit_text(
                 }
             });
         }
-        FileKind::Any => return Err(parse_error(0, 0, "not a Dockerfile, compose file or GitHub workflow".into())),
+        FileKind::Any => return Err(parse_error(0, 0, NOT_AUDITED.into())),
+        FileKind::Squid => {
+            let file = squid::SquidConf::parse(text);
+            run_rules(kind, config, &mut found, |check, sink| {
+                if let Check::Squid(f) = check {
+                    f(&file, sink)
+                }
+            });
+        }
         FileKind::Compose | FileKind::Workflow => {
             let root = crate::yaml::tree::parse(text)
                 .map_err(|e| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message)))?;

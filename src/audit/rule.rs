@@ -3,6 +3,7 @@
 use super::compose::ComposeFile;
 use super::context::BuildContext;
 use super::dockerfile::Dockerfile;
+use super::squid::SquidConf;
 use super::workflow::Workflow;
 use crate::report::Severity;
 
@@ -12,6 +13,8 @@ pub enum FileKind {
     Dockerfile,
     Compose,
     Workflow,
+    /// Squid proxy configurations.
+    Squid,
     /// Rules about the audit itself (suppression comments), in every kind of file.
     Any,
 }
@@ -22,6 +25,7 @@ impl FileKind {
             FileKind::Dockerfile => "BD",
             FileKind::Compose => "BC",
             FileKind::Workflow => "BW",
+            FileKind::Squid => "BP",
             FileKind::Any => "BA",
         }
     }
@@ -31,6 +35,7 @@ impl FileKind {
             FileKind::Dockerfile => "dockerfile",
             FileKind::Compose => "compose",
             FileKind::Workflow => "github-actions",
+            FileKind::Squid => "squid",
             FileKind::Any => "berth",
         }
     }
@@ -54,13 +59,14 @@ pub enum Check {
     Dockerfile(fn(&DockerfileInput, &mut Sink)),
     Compose(fn(&ComposeFile, &mut Sink)),
     Workflow(fn(&Workflow, &mut Sink)),
+    Squid(fn(&SquidConf, &mut Sink)),
     /// Findings made by the audit itself (suppression comments), not by a check.
     Engine,
 }
 
 /// One rule. Each lives in its own file under `rules/` and is listed once in the registry.
 pub struct Rule {
-    /// Stable: `BD` Dockerfile, `BC` compose, `BW` workflow, `BA` the audit itself.
+    /// Stable: `BD` Dockerfile, `BC` compose, `BW` workflow, `BP` proxy (Squid), `BA` the audit itself.
     pub code: &'static str,
     /// kebab-case.
     pub name: &'static str,

@@ -18,6 +18,7 @@ pub fn findings_with(rule: &Rule, text: &str, context: Option<&BuildContext>, se
         }
         Check::Compose(f) => f(&ComposeFile::new(yaml::parse(text).expect("test YAML parses")), &mut sink),
         Check::Workflow(f) => f(&Workflow::new(yaml::parse(text).expect("test YAML parses")), &mut sink),
+        Check::Squid(f) => f(&super::squid::SquidConf::parse(text), &mut sink),
         Check::Engine => {}
     }
     sink.findings

@@ -114,7 +114,8 @@ pub fn network_plan(spec: &ProjectSpec) -> NetworkPlan {
 /// The allowlist without entries another entry covers, grouped by port (lowest first).
 fn groups(allow: &[Destination]) -> Vec<PortGroup> {
     let redundant: Vec<&Destination> = egress::redundant(allow).into_iter().map(|(d, _)| d).collect();
-    let mut kept: Vec<&Destination> = allow.iter().filter(|d| !redundant.iter().any(|r| std::ptr::eq(*r, *d))).collect();
+    let mut kept: Vec<&Destination> =
+        allow.iter().filter(|d| !redundant.iter().any(|r| std::ptr::eq(*r, *d))).collect();
     kept.sort_by_key(|d| (d.port, d.pattern()));
     let mut out: Vec<PortGroup> = Vec::new();
     for d in kept {
@@ -210,7 +211,10 @@ mod tests {
     fn the_allowlist_is_grouped_by_port_without_covered_entries() {
         let s = spec(&[
             (Key::Egress, "proxy"),
-            (Key::EgressAllow, "api.example.com, .example.com, feed.example.org:8443, b.example.org:8443, .example.com"),
+            (
+                Key::EgressAllow,
+                "api.example.com, .example.com, feed.example.org:8443, b.example.org:8443, .example.com",
+            ),
         ]);
         let proxy = proxy_context(&s).unwrap();
         let shown: Vec<(u16, Vec<String>)> = proxy.groups.iter().map(|g| (g.port, g.patterns.clone())).collect();

@@ -125,13 +125,19 @@ pub fn destination(raw: &str) -> Result<String, String> {
         return Err("that would allow every destination; list the hosts the pipeline calls (egress: open gives the app an unfiltered route out instead)".into());
     }
     if v.contains("://") {
-        return Err(format!("write the host alone, without a scheme: the proxy allows HTTPS (CONNECT) to a host and port, {EXAMPLE}"));
+        return Err(format!(
+            "write the host alone, without a scheme: the proxy allows HTTPS (CONNECT) to a host and port, {EXAMPLE}"
+        ));
     }
     if v.contains('@') {
-        return Err("a destination has no user name or password; credentials belong in secrets/, not in the allowlist".into());
+        return Err(
+            "a destination has no user name or password; credentials belong in secrets/, not in the allowlist".into()
+        );
     }
     if v.contains(['/', '?', '#']) {
-        return Err("write a host, not a URL: the proxy allows a host and port, it cannot see paths inside HTTPS".into());
+        return Err(
+            "write a host, not a URL: the proxy allows a host and port, it cannot see paths inside HTTPS".into()
+        );
     }
     if !v.is_ascii() {
         return Err("use plain ASCII host names: internationalised names (and their xn-- punycode form) are refused, because they can look like another host".into());
@@ -149,8 +155,8 @@ pub fn destination(raw: &str) -> Result<String, String> {
             Ok(n) if n >= 1 && p.chars().all(|c| c.is_ascii_digit()) => n,
             _ => {
                 return Err(format!(
-                    "use a port from 1 to 65535 after the colon, e.g. feed.example.com:8443 (without one, {DEFAULT_PORT})"
-                ))
+                "use a port from 1 to 65535 after the colon, e.g. feed.example.com:8443 (without one, {DEFAULT_PORT})"
+            ))
             }
         },
     };
@@ -162,7 +168,9 @@ pub fn destination(raw: &str) -> Result<String, String> {
         (name, false)
     };
     if host.contains('*') {
-        return Err("only a leading `*.` (or `.`) may stand for subdomains, as in *.example.com; no other wildcards".into());
+        return Err(
+            "only a leading `*.` (or `.`) may stand for subdomains, as in *.example.com; no other wildcards".into()
+        );
     }
     if host.ends_with('.') {
         return Err(format!("remove the trailing dot: {}", host.trim_end_matches('.')));

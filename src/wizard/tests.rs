@@ -443,7 +443,8 @@ fn the_egress_question_follows_presets_and_flags() {
     let (spec, answers) = given.answer(&mut script);
     assert_eq!((spec.egress, spec.egress_allow.len()), (spec::Egress::Proxy, 1));
     assert!(!answers.asked.contains(&"egress") && answers.asked.contains(&"egress_allow"));
-    let given = Given::nothing().preset("postgres-etl").flags(&[("egress", "proxy"), ("egress_allow", "x.example.com")]);
+    let given =
+        Given::nothing().preset("postgres-etl").flags(&[("egress", "proxy"), ("egress_allow", "x.example.com")]);
     let (spec, answers) = given.answer(&mut Scripted::new());
     assert_eq!(spec.egress_allow[0].host, "x.example.com");
     assert!(!answers.asked.contains(&"egress_allow"));

@@ -81,8 +81,26 @@ fn api_is_published_on_loopback_only() {
     let run =
         Berth::new().args(&["new", "svc", "--preset", "api-service", "-y", "--port", "8080"]).run().expect_code(0);
     let compose = yaml(&run.read("svc/docker-compose.prod.yml"));
+    // The app holds the database password on the internal network only; the proxy publishes it.
+    assert_eq!(compose["services"]["app"]["ports"], serde_json::Value::Null);
+    assert_eq!(compose["services"]["app"]["networks"], yaml("[backend]"));
+    assert_eq!(compose["services"]["proxy"]["ports"], yaml("['127.0.0.1:8080:8080']"));
+    assert_eq!(compose["services"]["proxy"]["networks"], yaml("[backend, edge]"));
+    assert_eq!(compose["networks"]["backend"]["internal"], yaml("true"));
+    assert_eq!(compose["services"]["proxy"]["depends_on"]["app"]["condition"], yaml("service_healthy"));
+    let squid = run.read("svc/proxy/squid.conf");
+    assert!(squid.contains("http_port 8080 accel defaultsite=app name=ingress\n"), "{squid}");
+    assert!(squid.contains("cache_peer app parent 8080 0 "), "{squid}");
+    assert!(!squid.contains("name=forward"), "no forward port: the api has no route out\n{squid}");
+    // With egress: open the app publishes its port itself, on a network with a route out.
+    let open = Berth::new()
+        .args(&["new", "svc", "--preset", "api-service", "-y", "--port", "8080", "--egress", "open"])
+        .run()
+        .expect_code(0);
+    let compose = yaml(&open.read("svc/docker-compose.prod.yml"));
     assert_eq!(compose["services"]["app"]["ports"], yaml("['127.0.0.1:8080:8080']"));
-    assert_eq!(compose["services"]["app"]["networks"], yaml("[frontend, backend]"));
+    assert_eq!(compose["services"]["app"]["networks"], yaml("[backend, edge]"));
+    assert_eq!(compose["services"]["proxy"], serde_json::Value::Null);
     let dockerfile = run.read("svc/Dockerfile");
     assert!(dockerfile.contains("http://127.0.0.1:8080/healthz"), "healthcheck asks the endpoint");
     assert!(dockerfile.contains("EXPOSE 8080"));
@@ -313,7 +331,7 @@ fn valid_values_stay_in_their_place() {
     let text = run.read("p/docker-compose.prod.yml");
     assert_eq!(yaml_keys(&text, &[]), vec!["name", "services", "networks", "volumes", "secrets"]);
     assert_eq!(compose["name"], yaml("a-b_c"));
-    assert_eq!(yaml_keys(&text, &["services"]), vec!["app", "db"]);
+    assert_eq!(yaml_keys(&text, &["services"]), vec!["app", "db", "proxy"]);
     assert!(run.exists("p/svc/main.py"), "module entrypoint starter");
     assert!(run.read("p/Dockerfile").contains("CMD [\"-m\",\"svc.main\"]"));
     let workflow = yaml(&run.read("p/.github/workflows/container.yml"));

@@ -79,6 +79,7 @@ const RECOMMENDED_QUESTIONS: &[&str] = &[
     "Python version",
     "Dependency manager",
     "Entrypoint",
+    "Does the pipeline call outside services?",
     "Change limits?",
     "CI pipeline",
     "Image repository",
@@ -116,6 +117,7 @@ fn distroless_without_a_database() {
     assert!(!shown.contains("Python version"), "distroless ships only 3.13: no question\n{shown}");
     wizard.keys(ENTER);
     wizard.answer("Database", ENTER).answer("Workload", ENTER).answer("Entrypoint", ENTER);
+    wizard.answer("outside services", ENTER);
     let shown = wizard.expect("Change limits?");
     assert!(!shown.contains("Build packages"), "distroless installs no runtime libraries\n{shown}");
     wizard.keys(ENTER);
@@ -138,6 +140,30 @@ fn distroless_without_a_database() {
     assert!(!compose.contains("\n  db:"), "{compose}");
     let answers = std::fs::read_to_string(dir.path().join("job/berth.yml")).unwrap();
     assert!(answers.contains("base: \"distroless\"") && answers.contains("database: \"none\""), "{answers}");
+}
+
+#[test]
+fn the_hosts_a_pipeline_calls_are_asked_for_and_checked() {
+    let mut wizard = Wizard::start(&["new", "proj", "--preset", "postgres-etl", "--ci", "none"]);
+    for question in ["Project name", "Python version", "Dependency manager", "Entrypoint"] {
+        wizard.answer(question, ENTER);
+    }
+    wizard.answer("Does the pipeline call outside services?", &format!("{DOWN}{ENTER}"));
+    wizard.answer("List the hosts it calls", "169.254.169.254\r");
+    wizard.expect("not an IP address");
+    wizard.answer("List the hosts it calls", "api.example.com, *.s3.amazonaws.com\r");
+    for question in ["Change limits?", "Dependency update bot", "Private package index"] {
+        wizard.answer(question, ENTER);
+    }
+    let summary = wizard.expect("Write these files?");
+    assert!(summary.contains("egress            proxy") && summary.contains("create    proxy/squid.conf"), "{summary}");
+    wizard.keys(ENTER);
+    let (code, rest, dir) = wizard.finish();
+    assert_eq!(code, 0, "{rest}");
+    let answers = std::fs::read_to_string(dir.path().join("proj/berth.yml")).unwrap();
+    assert!(answers.contains("egress_allow:\n  - \"api.example.com\"\n  - \".s3.amazonaws.com\"\n"), "{answers}");
+    let squid = std::fs::read_to_string(dir.path().join("proj/proxy/squid.conf")).unwrap();
+    assert!(squid.contains("acl allowed_443 dstdomain -n .s3.amazonaws.com api.example.com\n"), "{squid}");
 }
 
 #[test]
@@ -212,7 +238,8 @@ fn a_rerun_starts_from_berth_yml_and_flags_skip_their_questions() {
         .answer("Workload", ENTER)
         .answer("Container port", ENTER)
         .answer("Health check path", ENTER);
-    wizard.answer("Entrypoint", ENTER).answer("Build packages", ENTER).answer("Other build packages", ENTER);
+    wizard.answer("Entrypoint", ENTER).answer("outside services", ENTER);
+    wizard.answer("Build packages", ENTER).answer("Other build packages", ENTER);
     wizard.answer("Change limits?", ENTER);
     let shown = wizard.expect("Image repository");
     assert!(!shown.contains("CI pipeline"), "--ci settles the CI question\n{shown}");

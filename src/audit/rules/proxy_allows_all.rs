@@ -1,0 +1,207 @@
+//! BP001: a Squid configuration that lets requests through to any destination.
+
+use std::collections::BTreeMap;
+
+use crate::audit::rule::{Check, FileKind, Rule, Sink};
+use crate::audit::squid::{AclPart, Directive, SquidConf};
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    code: "BP001",
+    name: "proxy-allows-all-destinations",
+    kind: FileKind::Squid,
+    severity: Severity::High,
+    summary: "The Squid configuration lets requests through to any destination.",
+    fix: "Allow only listed destinations (`acl allowed dstdomain -n api.example.com` and `http_access allow CONNECT allowed`), and end with `http_access deny all`.",
+    docs: r#"## What it does
+Reads Squid configurations (`squid.conf`, `squid*.conf`, `*.squid.conf`) and flags:
+- an `http_access allow` line none of whose ACLs limits the destination: no `dstdomain`, `dstdom_regex`, `dst`, `url_regex` or `ssl::server_name` ACL among them, or only ones that match everything (`all`, `0.0.0.0/0`, `.*`, a whole public suffix such as `.com`). `http_access allow all`, `allow localnet` and `allow CONNECT` are the common cases. A line whose requests `never_direct` sends only to configured `cache_peer`s (a reverse proxy in front of one application) is not flagged;
+- a last `http_access` line that is a `deny` with conditions: Squid applies the opposite of the last line to every request no line matched, so `http_access deny !Safe_ports` at the end allows everything else.
+
+## Why is this bad?
+An allowlisting proxy is what lets a service on an internal network reach the few hosts it needs and nothing else. One `allow` without a destination ACL turns it into an open proxy for every client it lets in: a compromised dependency can send data anywhere, and reach the cloud metadata service (169.254.169.254) or internal hosts through it.
+
+## Example
+```
+http_port 3128
+acl localnet src 10.0.0.0/8
+http_access allow localnet
+http_access deny all
+```
+
+## Use instead
+```
+http_port 3128
+acl allowed dstdomain -n api.example.com .s3.amazonaws.com
+acl blocked dst 10.0.0.0/8 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.168.0.0/16
+http_access deny !allowed
+http_access deny blocked
+http_access allow CONNECT allowed
+http_access deny all
+```
+`-n` keeps Squid from looking up an IP address's name to match it against the list.
+
+## References
+- OWASP Docker Security Cheat Sheet rule #5; OWASP SSRF Prevention Cheat Sheet (allowlists, metadata addresses)
+- Squid documentation: `http_access` ("the default is the opposite of the last line"), `acl`, `never_direct`
+- `berth new --egress proxy --egress-allow HOST` writes such a configuration
+"#,
+    opt_in: false,
+    check: Check::Squid(check),
+};
+
+/// ACL types that say where a request goes.
+const DESTINATION_TYPES: &[&str] =
+    &["dstdomain", "dstdom_regex", "dst", "dst_as", "url_regex", "ssl::server_name", "ssl::server_name_regex"];
+
+/// A destination no allowlist names, in the shapes regex ACLs are matched against.
+const PROBES: &[&str] =
+    &["berth-audit-probe.invalid", "berth-audit-probe.invalid:443", "http://berth-audit-probe.invalid/"];
+
+/// Whether one ACL value lets any destination through.
+fn matches_everything(part: &AclPart, value: &str) -> bool {
+    if value.starts_with('"') {
+        // Values read from a file: what they hold cannot be judged here.
+        return false;
+    }
+    match part.kind.as_str() {
+        "dst" | "dst_as" => value == "all" || value.ends_with("/0") || value == "0.0.0.0-255.255.255.255",
+        "dstdomain" | "ssl::server_name" => {
+            let domain = value.trim_start_matches('.');
+            value == "." || value == "all" || (value.starts_with('.') && is_public_suffix(domain))
+        }
+        _ => {
+            let insensitive = part.flags.iter().any(|f| f == "-i");
+            regex::RegexBuilder::new(value)
+                .case_insensitive(insensitive)
+                .size_limit(1 << 20)
+                .build()
+                .is_ok_and(|re| PROBES.iter().any(|p| re.is_match(p)))
+        }
+    }
+}
+
+fn is_public_suffix(domain: &str) -> bool {
+    psl::suffix(domain.as_bytes())
+        .is_some_and(|s| s.as_bytes() == domain.as_bytes() && s.typ() == Some(psl::Type::Icann))
+}
+
+/// Whether an ACL (all its lines) limits where a request goes.
+fn limits_destination(parts: &[AclPart]) -> bool {
+    !parts.is_empty()
+        && parts.iter().all(|p| DESTINATION_TYPES.contains(&p.kind.as_str()))
+        && parts.iter().all(|p| !p.values.iter().any(|v| matches_everything(p, v)))
+}
+
+/// The ACL sets of `never_direct allow` lines: requests matching one go only to cache peers.
+/// Lines after a `never_direct deny` are not counted (the deny may exempt what they match).
+fn pinned_to_peers(conf: &SquidConf) -> Vec<Vec<&str>> {
+    let mut out = Vec::new();
+    for d in conf.named("never_direct") {
+        match d.args.split_first() {
+            Some((action, names)) if action == "allow" => {
+                if names.iter().all(|n| !n.starts_with('!')) {
+                    out.push(names.iter().map(String::as_str).collect());
+                }
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+fn check_allow(d: &Directive, acls: &BTreeMap<String, Vec<AclPart>>, conf: &SquidConf, sink: &mut Sink) {
+    let names = &d.args[1..];
+    let unknown = names.iter().any(|n| !acls.contains_key(n.trim_start_matches('!')));
+    if unknown && conf.includes_others() {
+        // Defined in an included file this rule does not read.
+        return;
+    }
+    let positive: Vec<&str> = names.iter().filter(|n| !n.starts_with('!')).map(String::as_str).collect();
+    if positive.iter().any(|n| acls.get(*n).is_some_and(|parts| limits_destination(parts))) {
+        return;
+    }
+    let pinned = pinned_to_peers(conf).iter().any(|set| set.iter().all(|a| *a == "all" || positive.contains(a)));
+    if pinned {
+        return;
+    }
+    let shown = if names.is_empty() { "allow".to_string() } else { format!("allow {}", names.join(" ")) };
+    sink.at(
+        d.line,
+        d.col,
+        format!(
+            "`http_access {}` lets requests through to any destination: none of its ACLs limits where they go (dstdomain, dst, url_regex...)",
+            crate::shown::escape(&crate::shown::clip(&shown, 120))
+        ),
+    );
+}
+
+fn check(conf: &SquidConf, sink: &mut Sink) {
+    let acls = conf.acls();
+    let access: Vec<&Directive> = conf.named("http_access").collect();
+    for d in &access {
+        if d.args.first().is_some_and(|a| a == "allow") {
+            check_allow(d, &acls, conf, sink);
+        }
+    }
+    if let Some(last) = access.last() {
+        let conditional_deny = last.args.first().is_some_and(|a| a == "deny")
+            && last.args.len() > 1
+            && !last.args[1..].iter().any(|a| a == "all");
+        if conditional_deny {
+            sink.at(
+                last.line,
+                last.col,
+                "the last `http_access` line is a `deny` with conditions, so Squid allows every request it does not match; end with `http_access deny all`",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::testing::lines;
+
+    #[test]
+    fn open_allows_and_a_conditional_last_deny_are_flagged() {
+        assert_eq!(lines(&RULE, "http_port 3128\nhttp_access allow all\n"), [2]);
+        let localnet = "acl localnet src 10.0.0.0/8\nhttp_access allow localnet\nhttp_access deny all\n";
+        assert_eq!(lines(&RULE, localnet), [2]);
+        assert_eq!(lines(&RULE, "acl SSL port 443\nhttp_access allow CONNECT SSL\nhttp_access deny all\n"), [2]);
+        let last_deny = "acl allowed dstdomain .example.com\nhttp_access allow allowed\nhttp_access deny !Safe\n";
+        assert_eq!(lines(&RULE, &last_deny.replace("!Safe", "!allowed")), [3]);
+        for everything in [
+            "dst 0.0.0.0/0",
+            "dst all",
+            "dstdomain .",
+            "dstdomain .com",
+            "dstdomain .co.uk",
+            "dstdom_regex -i .*",
+            "url_regex ^https?://",
+        ] {
+            let text = format!("acl out {everything}\nhttp_access allow out\nhttp_access deny all\n");
+            assert_eq!(lines(&RULE, &text), [2], "{everything}");
+        }
+    }
+
+    #[test]
+    fn allowlists_reverse_proxies_and_manager_access_pass() {
+        let allowlist = "acl allowed dstdomain -n api.example.com .s3.amazonaws.com\nacl blocked dst 10.0.0.0/8\nhttp_access deny !allowed\nhttp_access deny blocked\nhttp_access allow CONNECT allowed\nhttp_access deny all\n";
+        assert!(lines(&RULE, allowlist).is_empty());
+        let regex = "acl api dstdom_regex -i ^api\\.example\\.com$\nhttp_access allow api\nhttp_access deny all\n";
+        assert!(lines(&RULE, regex).is_empty());
+        let from_file =
+            "acl allowed dstdomain \"/etc/squid/allowed.txt\"\nhttp_access allow allowed\nhttp_access deny all\n";
+        assert!(lines(&RULE, from_file).is_empty());
+        let reverse = "http_port 8000 accel defaultsite=app name=ingress\nacl ingress myportname ingress\ncache_peer app parent 8000 0 originserver name=app\nnever_direct allow ingress\nhttp_access allow localhost manager\nhttp_access allow ingress\nhttp_access deny all\n";
+        assert!(lines(&RULE, reverse).is_empty());
+        // A never_direct deny first may exempt the requests: not counted as pinned.
+        let exempt =
+            reverse.replace("never_direct allow ingress", "never_direct deny ingress\nnever_direct allow ingress");
+        assert_eq!(lines(&RULE, &exempt), [7]);
+        // ACLs from an included file cannot be judged; no rule line means Squid denies all.
+        assert!(lines(&RULE, "include /etc/squid/conf.d/*.conf\nhttp_access allow office_sites\n").is_empty());
+        assert!(lines(&RULE, "http_port 3128\n").is_empty());
+    }
+}
