@@ -10,7 +10,8 @@ fn line(check: &CheckResult) -> String {
     let mut detail = check.detail.lines();
     let first = detail.next().unwrap_or("");
     let rest: String = detail.map(|l| format!("\n        {l}")).collect();
-    format!("{:<4}  {:<18} {first}{rest}", check.status.label(), check.id)
+    let width = verify::CheckId::ALL.iter().map(|id| id.as_str().len()).max().unwrap_or(0);
+    format!("{:<4}  {:<width$} {first}{rest}", check.status.label(), check.id)
 }
 
 pub fn run(args: VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {

@@ -25,7 +25,25 @@ const SHELLS: &[&str] = &[
     "/bin/busybox",
 ];
 
-/// Builds the image with BuildKit, passing the build secret the project declares.
+/// The proxy's image, named as compose names the image of a service it builds.
+pub fn proxy_image(app_image: &str) -> String {
+    format!("{}-{}", app_image.strip_suffix("-app").unwrap_or(app_image), crate::render::proxy::PROXY_SERVICE)
+}
+
+/// Builds one image; its build time and size.
+fn build_one(docker: &Docker, args: &[&str], image: &str) -> Result<String, String> {
+    let started = Instant::now();
+    docker.ok(args).map_err(|e| e.message)?;
+    let size = docker
+        .ok(&["image", "inspect", "-f", "{{.Size}}", image])
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(0);
+    Ok(format!("{image} with BuildKit in {:.1} s ({:.0} MB)", started.elapsed().as_secs_f64(), size as f64 / 1e6))
+}
+
+/// Builds the image with BuildKit, passing the build secret the project declares, and the
+/// proxy's image when the stack has one.
 pub fn build(
     docker: &Docker,
     dir: &Path,
@@ -49,29 +67,31 @@ pub fn build(
     }
     args.push(&context);
     cleanup.images.push(image.to_string());
-    let started = Instant::now();
-    match docker.ok(&args) {
-        Ok(_) => {
-            let size = docker
-                .ok(&["image", "inspect", "-f", "{{.Size}}", image])
-                .ok()
-                .and_then(|s| s.parse::<u64>().ok())
-                .unwrap_or(0);
-            rec.pass(
-                CheckId::Build,
-                format!(
-                    "built {image} with BuildKit in {:.1} s ({:.0} MB)",
-                    started.elapsed().as_secs_f64(),
-                    size as f64 / 1e6
-                ),
-            );
-            true
-        }
+    let mut built = match build_one(docker, &args, image) {
+        Ok(detail) => vec![format!("built {detail}")],
         Err(e) => {
-            rec.fail(CheckId::Build, format!("the build failed:\n{}", e.message));
-            false
+            rec.fail(CheckId::Build, format!("the build failed:\n{e}"));
+            return false;
+        }
+    };
+    if spec.has_proxy() {
+        let proxy = proxy_image(image);
+        let proxy_dir = dir.join("proxy").to_string_lossy().into_owned();
+        cleanup.images.push(proxy.clone());
+        let args = ["build", "--label", &label, "-t", &proxy, &proxy_dir];
+        match build_one(docker, &args, &proxy) {
+            Ok(detail) => built.push(format!("the proxy {detail}")),
+            Err(e) => {
+                rec.fail(
+                    CheckId::Build,
+                    format!("{}; the proxy's build (proxy/Dockerfile) failed:\n{e}", built.join("")),
+                );
+                return false;
+            }
         }
     }
+    rec.pass(CheckId::Build, built.join("; "));
+    true
 }
 
 /// Runs a Python snippet in a throw-away container of the image, as its configured user.

@@ -8,6 +8,7 @@
 pub mod capeff;
 mod cleanup;
 pub mod docker;
+mod egress;
 mod image;
 pub mod layers;
 mod stack;
@@ -79,10 +80,15 @@ check_ids! {
     AppReadOnly => "app.read-only",
     AppCapabilities => "app.capabilities",
     DbCapabilities => "db.capabilities",
+    ProxyCapabilities => "proxy.capabilities",
     DbNotPublished => "db.not-published",
     AppDbAuth => "app.db-auth",
     NetworkNoEgress => "network.no-egress",
     ApiLoopbackOnly => "api.loopback-only",
+    EgressAllowed => "egress.allowed",
+    EgressDenied => "egress.denied",
+    EgressDirectBlocked => "egress.direct-blocked",
+    EgressPrivateBlocked => "egress.private-blocked",
 }
 
 impl std::fmt::Display for CheckId {

@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 use super::capeff;
 use super::cleanup::Cleanup;
 use super::docker::Docker;
+use super::egress;
 use super::{CheckId, Recorder, VerifyError};
 use crate::render::context::{ProjectContext, VENV};
-use crate::spec::ProjectSpec;
+use crate::render::proxy::PROXY_SERVICE;
+use crate::spec::{Egress, ProjectSpec};
 
 pub const IDS: &[CheckId] = &[
     CheckId::StackUp,
@@ -18,30 +20,35 @@ pub const IDS: &[CheckId] = &[
     CheckId::AppReadOnly,
     CheckId::AppCapabilities,
     CheckId::DbCapabilities,
+    CheckId::ProxyCapabilities,
     CheckId::DbNotPublished,
     CheckId::AppDbAuth,
     CheckId::NetworkNoEgress,
     CheckId::ApiLoopbackOnly,
+    CheckId::EgressAllowed,
+    CheckId::EgressDenied,
+    CheckId::EgressDirectBlocked,
+    CheckId::EgressPrivateBlocked,
 ];
 
 /// The port the egress listener uses on its own network.
 const LISTENER_PORT: u16 = 8099;
 
-struct Stack<'a> {
-    docker: &'a Docker,
-    project: &'a str,
+pub(super) struct Stack<'a> {
+    pub(super) docker: &'a Docker,
+    pub(super) project: &'a str,
     compose_file: String,
 }
 
 impl Stack<'_> {
-    fn container(&self, service: &str) -> Option<String> {
+    pub(super) fn container(&self, service: &str) -> Option<String> {
         let project = format!("label=com.docker.compose.project={}", self.project);
         let service = format!("label=com.docker.compose.service={service}");
         self.docker.ok(&["ps", "-aq", "--filter", &project, "--filter", &service]).ok().filter(|id| !id.is_empty())
     }
 
     /// Runs Python code in a running container; `args` become `sys.argv[1..]`.
-    fn python(&self, container: &str, code: &str, args: &[&str]) -> Result<String, String> {
+    pub(super) fn python(&self, container: &str, code: &str, args: &[&str]) -> Result<String, String> {
         let python = format!("{VENV}/bin/python");
         let mut command = vec!["exec", container, &python, "-c", code];
         command.extend_from_slice(args);
@@ -194,7 +201,7 @@ fn check_db_auth(stack: &Stack, app: &str, driver: &str, spec: &ProjectSpec) -> 
     Ok(detail)
 }
 
-const CONNECT_CODE: &str = "import socket, sys\ntry:\n    socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close(); print('reached')\nexcept OSError as e:\n    print('blocked', type(e).__name__)";
+pub(super) const CONNECT_CODE: &str = "import socket, sys\ntry:\n    socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close(); print('reached')\nexcept OSError as e:\n    print('blocked', type(e).__name__)";
 
 /// An HTTP GET from this host; the status code.
 fn http_status(addr: SocketAddr, path: &str) -> Result<u16, String> {
@@ -290,7 +297,7 @@ fn check_no_egress(
 ) -> Result<String, String> {
     let port = LISTENER_PORT.to_string();
     let mut tried = Vec::new();
-    if let (Some(app), false) = (app, spec.is_api()) {
+    if let (Some(app), false) = (app, spec.egress == Egress::Open) {
         let out = stack.python(app, CONNECT_CODE, &[&listener.ip, &port])?;
         if out.starts_with("reached") {
             return Err(format!("app reached {}:{port} outside its internal network", listener.ip));
@@ -361,9 +368,11 @@ pub fn checks(
     }
     let app = stack.container("app");
     let db = if spec.has_db() { stack.container("db") } else { None };
+    let proxy = if spec.has_proxy() { stack.container(PROXY_SERVICE) } else { None };
     let mut containers: Vec<(String, String)> = Vec::new();
     containers.extend(app.iter().map(|id| ("app".to_string(), id.clone())));
     containers.extend(db.iter().map(|id| ("db".to_string(), id.clone())));
+    containers.extend(proxy.iter().map(|id| (PROXY_SERVICE.to_string(), id.clone())));
     rec.pass(
         CheckId::StackUp,
         format!("docker compose up started {} container(s) from {}", containers.len(), "docker-compose.prod.yml"),
@@ -401,36 +410,53 @@ pub fn checks(
             }
         }
     }
+    match &proxy {
+        Some(proxy) => rec.outcome(
+            CheckId::ProxyCapabilities,
+            check_proxy_user(docker.ok(&["exec", proxy, "cat", "/proc/1/status"]).map_err(|e| e.message)),
+        ),
+        None if spec.has_proxy() => rec.fail(CheckId::ProxyCapabilities, "no proxy container"),
+        None => rec.skip(
+            CheckId::ProxyCapabilities,
+            "the stack has no proxy (egress: open, or a batch job with egress: none)",
+        ),
+    }
     rec.interrupted()?;
     let label = cleanup.label();
-    if spec.is_api() && db.is_none() {
-        rec.skip(
+    let listener = start_listener(&stack, image, &label);
+    match &listener {
+        Ok(_) if spec.egress == Egress::Open && db.is_none() => rec.skip(
             CheckId::NetworkNoEgress,
-            "api without a database: the app's only network is the frontend, which carries its port",
+            "egress: open gives the app a route out by choice, and there is no database on the internal network",
+        ),
+        Ok(l) => rec.outcome(CheckId::NetworkNoEgress, check_no_egress(&stack, l, Some(&app), db.as_deref(), spec)),
+        Err(e) => rec.fail(CheckId::NetworkNoEgress, e.clone()),
+    }
+    if spec.is_api() {
+        rec.outcome(
+            CheckId::ApiLoopbackOnly,
+            listener.as_ref().map_err(Clone::clone).and_then(|l| check_loopback_only(spec, l)),
         );
-        let listener = start_listener(&stack, image, &label);
-        rec.outcome(CheckId::ApiLoopbackOnly, listener.and_then(|l| check_loopback_only(spec, &l)));
-        return Ok(());
+    } else {
+        rec.skip(CheckId::ApiLoopbackOnly, "batch workload publishes no port");
     }
-    match start_listener(&stack, image, &label) {
-        Ok(listener) => {
-            rec.outcome(CheckId::NetworkNoEgress, check_no_egress(&stack, &listener, Some(&app), db.as_deref(), spec));
-            if spec.is_api() {
-                rec.outcome(CheckId::ApiLoopbackOnly, check_loopback_only(spec, &listener));
-            } else {
-                rec.skip(CheckId::ApiLoopbackOnly, "batch workload publishes no port");
-            }
-        }
-        Err(e) => {
-            rec.fail(CheckId::NetworkNoEgress, e.clone());
-            if spec.is_api() {
-                rec.fail(CheckId::ApiLoopbackOnly, e);
-            } else {
-                rec.skip(CheckId::ApiLoopbackOnly, "batch workload publishes no port");
-            }
-        }
+    rec.interrupted()?;
+    egress::checks(&stack, spec, image, &label, &app, proxy.as_deref(), rec)
+}
+
+/// The proxy's PID 1 runs as a non-root user with no capability.
+fn check_proxy_user(status: Result<String, String>) -> Result<String, String> {
+    let status = status?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next())
+        .and_then(|uid| uid.parse::<u32>().ok())
+        .ok_or("no Uid line in /proc/1/status")?;
+    if uid == 0 {
+        return Err("the proxy's PID 1 runs as root".into());
     }
-    Ok(())
+    check_capabilities(Ok(status)).map(|caps| format!("{caps}; Squid runs as uid {uid}"))
 }
 
 #[cfg(test)]
@@ -443,6 +469,10 @@ mod tests {
         let err = check_capabilities(Ok(status)).unwrap_err();
         assert!(err.contains("CHOWN") && err.contains("NET_BIND_SERVICE"), "{err}");
         assert!(check_capabilities(Ok("CapEff:\t0000000000000000\n".into())).is_ok());
+        let proxy =
+            |uid: &str| check_proxy_user(Ok(format!("Uid:\t{uid}\t{uid}\t{uid}\t{uid}\nCapEff:\t0000000000000000\n")));
+        assert!(proxy("13").unwrap().ends_with("Squid runs as uid 13"));
+        assert!(proxy("0").unwrap_err().contains("root"));
     }
 
     #[test]
