@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Generates berth's whole option matrix and runs the external validators over every file:
 # hadolint (default config), compose-lint --fail-on low, checkov (dockerfile, github_actions),
-# actionlint and `docker compose config -q`. Any finding fails the run; the only suppression is
-# targeted and printed with its reason.
+# actionlint, `docker compose config -q` and `berth audit` (every severity). Any finding fails the
+# run; the only suppression is targeted and printed with its reason, and the one finding berth's
+# output has on purpose (BC090 for `egress: open` next to a database) is counted apart.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +37,7 @@ for pinned in no yes; do
               args+=(--builder-digest "$digest" --runtime-digest "$digest" --private-index https://pypi.example.com/simple
                      --image registry.example.com/data/m$count --scan-severity critical)
               [[ $db != none ]] && args+=(--db-digest "$digest")
+              [[ $workload == api ]] && args+=(--proxy-digest "$digest")
             fi
             "$berth" new "$dir" -y "${args[@]}" >/dev/null
             count=$((count + 1))
@@ -45,7 +47,32 @@ for pinned in no yes; do
     done
   done
 done
+# The egress answers (none is the default above) with every base, database, workload and pinning.
+egress_count=0
+for pinned in no yes; do
+  for base in slim distroless alpine; do
+    for db in postgres mariadb none; do
+      for workload in batch api; do
+        for egress in proxy open; do
+          dir="$work/$pinned-$base-$db-$workload-egress-$egress"
+          args=(--base "$base" --database "$db" --workload "$workload" --egress "$egress" --name "e$egress_count")
+          [[ $egress == proxy ]] && args+=(--egress-allow api.example.com,.s3.amazonaws.com,feed.example.org:8443)
+          if [[ $pinned == yes ]]; then
+            args+=(--builder-digest "$digest" --runtime-digest "$digest")
+            [[ $db != none ]] && args+=(--db-digest "$digest")
+            [[ $egress == proxy ]] && args+=(--proxy-digest "$digest")
+          fi
+          "$berth" new "$dir" -y "${args[@]}" >/dev/null 2>&1
+          egress_count=$((egress_count + 1))
+        done
+      done
+    done
+  done
+done
 echo "generated $count projects (base x database x workload x packaging x CI, unpinned and pinned)"
+echo "generated $egress_count more with egress proxy and open (base x database x workload, unpinned and pinned)"
+count=$((count + egress_count))
+echo "files: $(find "$work" -name Dockerfile | wc -l) Dockerfiles ($(find "$work" -path '*/proxy/Dockerfile' | wc -l) of them the proxy's), $(find "$work" -name docker-compose.prod.yml | wc -l) compose files, $(find "$work" -path '*/.github/workflows/*.yml' | wc -l) workflows, $(find "$work" -name squid.conf | wc -l) squid.conf"
 
 failed=0
 report() { # name findings
@@ -110,6 +137,20 @@ for r in d:
 ' <<<"$json")
 echo "checkov: $passed checks passed"
 report "checkov" "$ck_failed"
+
+json="$("$berth" audit "$work" --fail-on info --format json)" || true
+read -r audited unexpected by_design < <(python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+open_db = lambda f: "-egress-open" in f["path"] and "-none-" not in f["path"]
+expected = [f for f in d["findings"] if f["code"] == "BC090" and open_db(f)]
+other = [f for f in d["findings"] if f not in expected] + d["errors"]
+for f in other[:20]:
+    print(f, file=sys.stderr)
+print(d["summary"]["files"], len(other), len(expected))
+' <<<"$json")
+echo "berth audit: $audited files audited; BC090 by design on egress: open with a database: $by_design"
+report "berth audit" "$unexpected"
 
 if [[ $failed != 0 ]]; then
   echo "lint matrix: FAILED"

@@ -171,9 +171,15 @@ fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>
         runtime_digest: draft.runtime_digest,
         db_digest: draft.db_digest,
         egress,
-        egress_allow: draft.egress_allow.unwrap_or_default(),
+        egress_allow: unique(draft.egress_allow.unwrap_or_default()),
         proxy_digest: draft.proxy_digest,
     })
+}
+
+/// The items in their first order, each once.
+fn unique<T: Eq + std::hash::Hash + Clone>(items: Vec<T>) -> Vec<T> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.into_iter().filter(|item| seen.insert(item.clone())).collect()
 }
 
 /// Every answer of a spec, the inverse of [`complete`].

@@ -280,6 +280,8 @@ pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Resu
         image::checks(&docker, &dir, &spec, &image_ref, &cleanup.label(), &mut rec);
         rec.interrupted()?;
         stack::checks(&docker, &dir, &spec, &project, &image_ref, options.health_timeout, &mut cleanup, &mut rec)?;
+        // A signal during the last checks dropped their results: the run is not a pass.
+        rec.interrupted()?;
     } else {
         for id in image::IDS.iter().chain(stack::IDS) {
             rec.skip(*id, "the image did not build");

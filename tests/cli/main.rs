@@ -2,6 +2,7 @@
 
 mod answers;
 mod audit;
+mod egress;
 mod examples;
 mod new;
 mod presets;

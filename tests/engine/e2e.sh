@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: on a real Docker engine, generate every built-in preset with `berth new -y` and
-# prove it with `berth verify`. Installs and starts the engine and the stand-in base images
-# (skipped where BERTH_E2E_REGISTRY=1 pulls the real ones), and stops what it started.
+# prove it with `berth verify`, plus two runs with `egress: proxy` (a batch job with a host and a
+# domain; an api with one host) whose four egress checks must pass. Installs and starts the
+# engine and the stand-in base images (skipped where BERTH_E2E_REGISTRY=1 pulls the real ones),
+# and stops what it started.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,37 +24,53 @@ trap cleanup EXIT
 cargo build --quiet --manifest-path "$REPO/Cargo.toml"
 berth="$REPO/target/debug/berth"
 mapfile -t presets < <("$berth" presets | awk '{print $1}')
+# Each run: a name, then the arguments of `berth new`.
+runs=()
+for preset in "${presets[@]}"; do runs+=("$preset --preset $preset"); done
+runs+=("postgres-etl+proxy --preset postgres-etl --egress proxy --egress-allow api.example.com,.s3.amazonaws.com")
+runs+=("api-service+proxy --preset api-service --egress proxy --egress-allow api.example.com")
 
 failed=()
 summary=()
-for preset in "${presets[@]}"; do
-  echo "=== $preset"
+for run in "${runs[@]}"; do
+  read -r -a args <<<"$run"
+  name=${args[0]}
+  echo "=== $name"
   started=$(now)
-  "$berth" new "$work/$preset" --preset "$preset" -y >/dev/null
-  if BERTH_DOCKER="$DOCKER" "$berth" verify "$work/$preset" --format json >"$work/$preset.json"; then
+  "$berth" new "$work/$name" --name "${name%%+*}" -y "${args[@]:1}" >/dev/null
+  if BERTH_DOCKER="$DOCKER" "$berth" verify "$work/$name" --format json >"$work/$name.json"; then
     status=ok
   else
     status=FAILED
-    failed+=("$preset")
   fi
-  python3 - "$work/$preset.json" <<'PY' || true
+  # What each kind of project must prove, not merely skip.
+  required=()
+  [[ $name == *+proxy ]] && required+=(egress.allowed egress.denied egress.direct-blocked egress.private-blocked proxy.capabilities)
+  [[ $name == api-service* ]] && required+=(api.loopback-only network.no-egress)
+  python3 - "$work/$name.json" "${required[@]}" <<'PY' || status=FAILED
 import json, sys
 report = json.load(open(sys.argv[1]))
 for c in report["checks"]:
     first = c["detail"].splitlines()[0] if c["detail"] else ""
-    print(f'  {c["status"]:<4}  {c["id"]:<18} {first}')
+    print(f'  {c["status"]:<4}  {c["id"]:<22} {first}')
     if c["status"] == "fail":
         for line in c["detail"].splitlines()[1:]:
             print(f"        {line}")
+passed = {c["id"] for c in report["checks"] if c["status"] == "pass"}
+missing = [r for r in sys.argv[2:] if r not in passed]
+if missing:
+    print(f"  required checks did not pass: {' '.join(missing)}")
+    sys.exit(1)
 PY
-  summary+=("$(printf '%-18s %-6s %4ss' "$preset" "$status" "$(( $(now) - started ))")")
+  [[ $status == ok ]] || failed+=("$name")
+  summary+=("$(printf '%-20s %-6s %4ss' "$name" "$status" "$(( $(now) - started ))")")
 done
 
 echo "=== interrupt: SIGINT, SIGTERM or SIGHUP while the stack runs removes everything verify created"
 if "$HERE/interrupt.sh" "$berth" "$work"; then
-  summary+=("$(printf '%-18s %-6s' interrupt ok)")
+  summary+=("$(printf '%-20s %-6s' interrupt ok)")
 else
-  summary+=("$(printf '%-18s %-6s' interrupt FAILED)")
+  summary+=("$(printf '%-20s %-6s' interrupt FAILED)")
   failed+=(interrupt)
 fi
 
@@ -62,4 +80,4 @@ if ((${#failed[@]})); then
   echo "e2e: FAILED: ${failed[*]}"
   exit 1
 fi
-echo "e2e: all ${#presets[@]} presets verified"
+echo "e2e: all ${#presets[@]} presets and the egress runs verified"

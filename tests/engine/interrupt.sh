@@ -4,6 +4,8 @@
 #   INT  to the whole process group, as Ctrl-C at a terminal does;
 #   TERM to berth alone, as `kill`, `timeout` or a service manager does;
 #   HUP  to berth alone, as a closed terminal does.
+# A fourth run, with `egress: proxy`, gets SIGINT while verify sets up its stand-in outside
+# (networks and listeners the proxy is connected to), which must go too.
 # Needs a running engine and the stand-in images (e2e.sh brings both up); starts and stops
 # nothing else, so it can also be run on its own: tests/engine/interrupt.sh [BERTH [WORKDIR]].
 set -euo pipefail
@@ -35,17 +37,28 @@ leftovers() {
 }
 
 failed=0
-for signal in INT TERM HUP; do
+for case in INT:stack.up TERM:stack.up HUP:stack.up INT:api.loopback-only; do
+  signal=${case%%:*}
+  after=${case#*:}
   name=interrupt-${signal,,}
+  extra=()
+  if [[ $after != stack.up ]]; then
+    name=interrupt-egress
+    extra=(--egress proxy --egress-allow api.example.com,.s3.amazonaws.com)
+  fi
   log="$work/$name.log"
-  "$berth" new "$work/$name" --preset minimal -y --name "$name" >/dev/null
+  "$berth" new "$work/$name" --preset minimal -y --name "$name" "${extra[@]}" >/dev/null
   # In a session of its own, so that a group signal reaches berth and its docker commands only.
   setsid env BERTH_DOCKER="$DOCKER" "$berth" verify "$work/$name" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 240); do
-    grep -q "stack.up" "$log" && break
+    grep -q "$after" "$log" && break
     sleep 1
   done
+  # The egress checks start right after api.loopback-only: let them create their networks.
+  [[ $after == stack.up ]] || sleep 3
+  # What existed when the signal came: all of it must be gone afterwards.
+  up=$(leftovers "$name" "$pid" | grep -c . || true)
   started=$(now)
   if [[ $signal == INT ]]; then
     kill -INT -- "-$pid"
@@ -57,8 +70,8 @@ for signal in INT TERM HUP; do
   took=$(($(now) - started))
   left=$(leftovers "$name" "$pid")
   tail -n 2 "$log" | sed 's/^/  /'
-  if [[ $rc == 2 && -z $left ]] && grep -q "stack.up" "$log" && grep -q "^error: interrupted" "$log"; then
-    printf '%-18s %-6s exit %s, cleaned up %ss after SIG%s\n' "$name" ok "$rc" "$took" "$signal"
+  if [[ $rc == 2 && -z $left ]] && grep -q "$after" "$log" && grep -q "^error: interrupted" "$log"; then
+    printf '%-18s %-6s exit %s, %s object(s) up at SIG%s, all removed %ss later\n' "$name" ok "$rc" "$up" "$signal" "$took"
   else
     printf '%-18s %-6s exit %s after SIG%s, leftovers: %s\n' "$name" FAILED "$rc" "$signal" "${left//$'\n'/, }"
     failed=1

@@ -4,7 +4,7 @@
 # non-zero if any check fails. Uses only containers, networks and volumes it
 # creates (named berth-e2e-check-*), and removes them on exit.
 #
-# Usage: standins-check.sh [python|distroless|postgres|mariadb ...]
+# Usage: standins-check.sh [python|distroless|postgres|mariadb|slim ...]
 #
 # shellcheck disable=SC2016  # the single-quoted commands run in containers
 set -euo pipefail
@@ -205,6 +205,21 @@ $(run --network "$NET" -e MYSQL_PWD=r00t-pw "$img" mariadb -h "$c" -u root -BNe 
     bash -c "! $DOCKER run --rm ${L[*]} --network $NET -e MYSQL_PWD=nope $img mariadb -h $c -u app -e 'SELECT 1'"
   check "healthcheck.sh --connect fails when nothing listens" \
     bash -c "! $DOCKER run --rm ${L[*]} $img healthcheck.sh --connect"
+}
+
+check_slim() {
+  local img=${STANDIN_REFS[slim]}
+  echo "== $img"
+  check "config: CMD [bash], runs as root" \
+    expect "$("$DOCKER" image inspect -f '{{json .Config.Cmd}} {{.Config.User}}' "$img")" '["bash"] '
+  check "user proxy is 13:13 (base-passwd), as the proxy image runs it" \
+    expect "$(run "$img" id -u proxy) $(run "$img" id -g proxy)" '13 13'
+  check "slim: no documentation, manual pages or translations, and dpkg keeps them out" \
+    run "$img" sh -euc 'test -f /etc/dpkg/dpkg.cfg.d/docker && [ -z "$(find /usr/share/man /usr/share/locale -type f)" ]'
+  check "apt-get update && install squid squidclient works without recommends, leaves no caches" \
+    run "$img" sh -euc 'apt-get update -qq && apt-get install -y -qq --no-install-recommends squid squidclient >/dev/null &&
+      squid -v | grep -q "Version 6" && [ -z "$(find /var/cache/apt -name "*.bin" -o -name "*.deb")" ] &&
+      [ -z "$(find /usr/share/doc -type f ! -name copyright)" ]'
 }
 
 T0=$(now)
