@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Allow only listed destinations (`acl allowed dstdomain -n api.example.com` and `http_access allow CONNECT allowed`), and end with `http_access deny all`.",
     docs: r#"## What it does
 Reads Squid configurations (`squid.conf`, `squid*.conf`, `*.squid.conf`) and flags:
-- an `http_access allow` line none of whose ACLs limits the destination: no `dstdomain`, `dstdom_regex`, `dst`, `url_regex` or `ssl::server_name` ACL among them, or only ones that match everything (`all`, `0.0.0.0/0`, `.*`, a whole public suffix such as `.com`). `http_access allow all`, `allow localnet` and `allow CONNECT` are the common cases. A line whose requests `never_direct` sends only to configured `cache_peer`s (a reverse proxy in front of one application) is not flagged;
+- an `http_access allow` line none of whose ACLs limits the destination: no `dstdomain`, `dstdom_regex`, `dst`, `url_regex` or `ssl::server_name` ACL among them, or only ones that match everything (`all`, `0.0.0.0/0`, `.*`, a whole public suffix such as `.com`). `http_access allow all`, `allow localnet`, `allow localhost` (Debian's default) and `allow CONNECT` are the common cases. A line whose requests `never_direct` sends only to `cache_peer ... originserver` peers (a reverse proxy in front of its applications) is not flagged; a parent that is itself a proxy does not count;
 - a last `http_access` line that is a `deny` with conditions: Squid applies the opposite of the last line to every request no line matched, so `http_access deny !Safe_ports` at the end allows everything else.
 
 ## Why is this bad?
@@ -93,9 +93,15 @@ fn limits_destination(parts: &[AclPart]) -> bool {
         && parts.iter().all(|p| !p.values.iter().any(|v| matches_everything(p, v)))
 }
 
-/// The ACL sets of `never_direct allow` lines: requests matching one go only to cache peers.
-/// Lines after a `never_direct deny` are not counted (the deny may exempt what they match).
+/// The ACL sets of `never_direct allow` lines: requests matching one go only to cache peers,
+/// which must all be origin servers (a reverse proxy's applications; a parent that is itself a
+/// forward proxy goes anywhere). Lines after a `never_direct deny` are not counted (the deny may
+/// exempt what they match).
 fn pinned_to_peers(conf: &SquidConf) -> Vec<Vec<&str>> {
+    let mut peers = conf.named("cache_peer").peekable();
+    if peers.peek().is_none() || !peers.all(|p| p.args.iter().any(|a| a == "originserver")) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for d in conf.named("never_direct") {
         match d.args.split_first() {
@@ -196,6 +202,9 @@ mod tests {
         assert!(lines(&RULE, from_file).is_empty());
         let reverse = "http_port 8000 accel defaultsite=app name=ingress\nacl ingress myportname ingress\ncache_peer app parent 8000 0 originserver name=app\nnever_direct allow ingress\nhttp_access allow localhost manager\nhttp_access allow ingress\nhttp_access deny all\n";
         assert!(lines(&RULE, reverse).is_empty());
+        // A parent that is a forward proxy itself goes anywhere.
+        let parent = "http_port 3128\ncache_peer 127.0.0.1 parent 8118 0 no-query default\nnever_direct allow all\nhttp_access allow all\n";
+        assert_eq!(lines(&RULE, parent), [4]);
         // A never_direct deny first may exempt the requests: not counted as pinned.
         let exempt =
             reverse.replace("never_direct allow ingress", "never_direct deny ingress\nnever_direct allow ingress");
