@@ -3,6 +3,7 @@
 //!
 //! `serde_yaml` is deprecated upstream; `serde_yaml_ng` is a maintained fork with the same API.
 
+pub mod events;
 pub mod tree;
 
 pub use serde_yaml_ng::{from_str, to_string, Error, Mapping, Value};

@@ -1,20 +1,22 @@
 //! YAML with positions: compose files, workflows and berth's own files.
 //!
-//! `serde_yaml_ng` (used through `crate::yaml` for berth's own files) keeps no positions, and
-//! every finding needs a line. This module builds a small tree from `yaml-rust2`'s marked events,
-//! resolving anchors, aliases and `<<` merge keys, so rules see what Compose sees. It is the only
-//! user of `yaml-rust2`.
+//! Events come from libyaml (`events`), the parser Compose's go-yaml and compose-lint's PyYAML
+//! follow, so berth accepts what they accept. This module builds a small tree from them,
+//! resolving anchors, aliases and `<<` merge keys so rules see what Compose sees, and refusing
+//! what would hurt: nesting deeper than [`MAX_DEPTH`] (checked as each collection opens, so
+//! nothing recurses past it), more than [`MAX_NODES`] nodes counting alias expansions ("billion
+//! laughs"), and duplicate keys, which Compose and GitHub refuse too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use super::events::{Event, Events, Mark};
+use crate::shown;
 
-/// Most nodes aliases may add by expansion ("billion laughs" protection); nodes written out in
-/// the text are bounded by its size.
-const MAX_EXPANDED: usize = 1_000_000;
-/// Deepest nesting accepted.
-const MAX_DEPTH: usize = 256;
+/// Most nodes a stream may hold, counting each node an alias copies: far above any real compose
+/// file or workflow, and it bounds the memory an alias bomb or a huge file can take.
+pub const MAX_NODES: usize = 2_000_000;
+/// Deepest nesting of mappings and sequences accepted, also after aliases are expanded.
+pub const MAX_DEPTH: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
@@ -105,79 +107,175 @@ impl Node {
 
 /// Parses the first document of `text`. An empty file is an empty mapping.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let mut builder = Builder::default();
-    let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, false).map_err(|e| YamlError {
-        line: e.marker().line() as u32,
-        col: e.marker().col() as u32 + 1,
-        message: e.info().to_string(),
-    })?;
-    if let Some(error) = builder.error {
-        return Err(error);
-    }
-    Ok(builder.root.unwrap_or(Node { value: Value::Map(Vec::new()), line: 1, col: 1 }))
+    let mut documents = build(text, 1)?;
+    Ok(documents.pop().unwrap_or_else(empty))
+}
+
+/// Parses every document of `text` (Compose reads them all and merges them), in order. An empty
+/// stream is one empty mapping.
+pub fn parse_all(text: &str) -> Result<Vec<Node>, YamlError> {
+    let documents = build(text, usize::MAX)?;
+    Ok(if documents.is_empty() { vec![empty()] } else { documents })
+}
+
+fn empty() -> Node {
+    Node { value: Value::Map(Vec::new()), line: 1, col: 1 }
+}
+
+/// A node being built, with what the limits need to know about it.
+struct Built {
+    node: Node,
+    /// Nodes in it, itself included.
+    size: usize,
+    /// Levels of collections in it: 0 for a scalar.
+    depth: usize,
 }
 
 enum Frame {
-    Seq(Node, usize),
-    Map(Node, usize, Option<Node>),
+    Seq { built: Built, anchor: Option<String> },
+    Map { built: Built, anchor: Option<String>, key: Option<Node>, keys: HashMap<String, u32> },
+}
+
+impl Frame {
+    fn built(&mut self) -> &mut Built {
+        match self {
+            Frame::Seq { built, .. } | Frame::Map { built, .. } => built,
+        }
+    }
 }
 
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
-    root: Option<Node>,
-    expanded: usize,
-    error: Option<YamlError>,
-    done: bool,
+    /// Anchored nodes, with their size and depth.
+    anchors: HashMap<String, (Node, usize, usize)>,
+    documents: Vec<Node>,
+    nodes: usize,
 }
 
-fn position(mark: Marker) -> (u32, u32) {
-    (mark.line() as u32, mark.col() as u32 + 1)
+fn error(mark: Mark, message: String) -> YamlError {
+    YamlError { line: mark.line, col: mark.col, message }
 }
 
-fn count(node: &Node) -> usize {
-    match &node.value {
-        Value::Scalar { .. } => 1,
-        Value::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|(k, v)| count(k) + count(v)).sum::<usize>(),
+/// Builds up to `limit` documents.
+fn build(text: &str, limit: usize) -> Result<Vec<Node>, YamlError> {
+    let mut builder = Builder::default();
+    for event in Events::new(text)? {
+        let (event, mark) = event?;
+        match event {
+            Event::DocumentStart => {}
+            Event::DocumentEnd => {
+                if builder.documents.len() >= limit {
+                    break;
+                }
+            }
+            Event::Scalar { text, plain, anchor, tag } => {
+                // `!!str true` is a string, as a quoted `"true"` is.
+                let plain = plain && tag.as_deref() != Some("tag:yaml.org,2002:str");
+                let node = Node { value: Value::Scalar { text, plain }, line: mark.line, col: mark.col };
+                builder.count(1, mark)?;
+                builder.push(Built { node, size: 1, depth: 0 }, anchor, mark)?;
+            }
+            Event::Alias(name) => {
+                let Some(&(_, size, depth)) = builder.anchors.get(&name) else {
+                    return Err(error(mark, format!("alias *{} refers to no anchor", shown::value(&name))));
+                };
+                // Counted before it is copied.
+                builder.count(size, mark)?;
+                // An alias is reported where it is used.
+                let node = Node { line: mark.line, col: mark.col, ..builder.anchors[&name].0.clone() };
+                builder.push(Built { node, size, depth }, None, mark)?;
+            }
+            Event::SequenceStart { anchor } => {
+                builder.open(mark)?;
+                let node = Node { value: Value::Seq(Vec::new()), line: mark.line, col: mark.col };
+                builder.stack.push(Frame::Seq { built: Built { node, size: 1, depth: 1 }, anchor });
+            }
+            Event::MappingStart { anchor } => {
+                builder.open(mark)?;
+                let node = Node { value: Value::Map(Vec::new()), line: mark.line, col: mark.col };
+                let built = Built { node, size: 1, depth: 1 };
+                builder.stack.push(Frame::Map { built, anchor, key: None, keys: HashMap::new() });
+            }
+            Event::SequenceEnd | Event::MappingEnd => match builder.stack.pop() {
+                Some(Frame::Seq { built, anchor }) => builder.push(built, anchor, mark)?,
+                Some(Frame::Map { mut built, anchor, .. }) => {
+                    merge_keys(&mut built.node);
+                    builder.push(built, anchor, mark)?;
+                }
+                None => {}
+            },
+        }
     }
+    Ok(builder.documents)
 }
 
 impl Builder {
-    fn fail(&mut self, mark: Marker, message: &str) {
-        if self.error.is_none() {
-            let (line, col) = position(mark);
-            self.error = Some(YamlError { line, col, message: message.to_string() });
+    /// A collection opens: one more level, one more node.
+    fn open(&mut self, mark: Mark) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(error(
+                mark,
+                format!("nesting too deep: more than {MAX_DEPTH} levels of mappings and sequences"),
+            ));
         }
+        self.count(1, mark)
     }
 
-    fn push_value(&mut self, node: Node, anchor: usize) {
-        if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+    fn count(&mut self, nodes: usize, mark: Mark) -> Result<(), YamlError> {
+        self.nodes = self.nodes.saturating_add(nodes);
+        if self.nodes > MAX_NODES {
+            return Err(error(mark, format!("too many nodes: more than {MAX_NODES}, counting what aliases repeat")));
         }
-        match self.stack.last_mut() {
-            None => {
-                if self.root.is_none() {
-                    self.root = Some(node);
+        Ok(())
+    }
+
+    /// A complete node goes into its parent (or becomes a document).
+    fn push(&mut self, built: Built, anchor: Option<String>, mark: Mark) -> Result<(), YamlError> {
+        if let Some(name) = anchor {
+            // The copy kept for aliases counts like the copies they make.
+            self.count(built.size, mark)?;
+            self.anchors.insert(name, (built.node.clone(), built.size, built.depth));
+        }
+        if self.stack.len() + built.depth > MAX_DEPTH {
+            return Err(error(
+                mark,
+                format!("nesting too deep: more than {MAX_DEPTH} levels of mappings and sequences"),
+            ));
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            self.documents.push(built.node);
+            return Ok(());
+        };
+        let parent = frame.built();
+        parent.size += built.size;
+        parent.depth = parent.depth.max(built.depth + 1);
+        match frame {
+            Frame::Seq { built: parent, .. } => {
+                if let Value::Seq(items) = &mut parent.node.value {
+                    items.push(built.node);
                 }
-                self.done = true;
             }
-            Some(Frame::Seq(seq, _)) => {
-                if let Value::Seq(items) = &mut seq.value {
-                    items.push(node);
+            Frame::Map { built: parent, key, keys, .. } => match key.take() {
+                None => {
+                    if let Value::Scalar { text, .. } = &built.node.value {
+                        if let Some(first) = keys.insert(text.clone(), built.node.line) {
+                            return Err(error(
+                                Mark { line: built.node.line, col: built.node.col },
+                                format!("duplicate key {} (first at line {first})", shown::value(text)),
+                            ));
+                        }
+                    }
+                    *key = Some(built.node);
                 }
-            }
-            Some(Frame::Map(map, _, pending)) => match pending.take() {
-                None => *pending = Some(node),
-                Some(key) => {
-                    if let Value::Map(entries) = &mut map.value {
-                        entries.push((key, node));
+                Some(k) => {
+                    if let Value::Map(entries) = &mut parent.node.value {
+                        entries.push((k, built.node));
                     }
                 }
             },
         }
+        Ok(())
     }
 }
 
@@ -206,65 +304,15 @@ fn merge_keys(map: &mut Node) {
             own.push((k, v));
         }
     }
+    // Keys the mapping sets itself win, then the first merged mapping that sets a key. Keys are
+    // compared as Compose does, by their text (`a` and `"a"` are the same key).
+    let mut present: HashSet<String> = own.iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect();
     for (k, v) in merged {
-        let present = own.iter().any(|(o, _): &(Node, Node)| o.value == k.value);
-        if !present {
+        if k.as_str().is_none_or(|key| present.insert(key.to_string())) {
             own.push((k, v));
         }
     }
     *entries = own;
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.error.is_some() || self.done {
-            return;
-        }
-        let (line, col) = position(mark);
-        match event {
-            Event::Scalar(text, style, anchor, _) => {
-                let plain = style == TScalarStyle::Plain;
-                self.push_value(Node { value: Value::Scalar { text, plain }, line, col }, anchor);
-            }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(mut node) => {
-                    self.expanded += count(&node);
-                    if self.expanded > MAX_EXPANDED {
-                        return self.fail(mark, "too many nodes after expanding aliases");
-                    }
-                    // An alias is reported where it is used.
-                    node.line = line;
-                    node.col = col;
-                    self.push_value(node, 0);
-                }
-                None => self.fail(mark, "alias to an unknown anchor"),
-            },
-            Event::SequenceStart(anchor, _) => {
-                if self.stack.len() >= MAX_DEPTH {
-                    return self.fail(mark, "nesting is too deep");
-                }
-                self.stack.push(Frame::Seq(Node { value: Value::Seq(Vec::new()), line, col }, anchor));
-            }
-            Event::MappingStart(anchor, _) => {
-                if self.stack.len() >= MAX_DEPTH {
-                    return self.fail(mark, "nesting is too deep");
-                }
-                self.stack.push(Frame::Map(Node { value: Value::Map(Vec::new()), line, col }, anchor, None));
-            }
-            Event::SequenceEnd => {
-                if let Some(Frame::Seq(node, anchor)) = self.stack.pop() {
-                    self.push_value(node, anchor);
-                }
-            }
-            Event::MappingEnd => {
-                if let Some(Frame::Map(mut node, anchor, _)) = self.stack.pop() {
-                    merge_keys(&mut node);
-                    self.push_value(node, anchor);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]
@@ -324,5 +372,99 @@ mod tests {
     fn empty_is_an_empty_mapping() {
         assert_eq!(parse("").unwrap().as_map().map(|m| m.len()), Some(0));
         assert_eq!(parse("# only a comment\n").unwrap().as_map().map(|m| m.len()), Some(0));
+    }
+
+    fn nesting_error(text: &str) -> YamlError {
+        let err = parse(text).unwrap_err();
+        assert!(err.message.contains("nesting too deep"), "{err:?}");
+        err
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_at_its_line_without_recursing() {
+        let deep = 6000;
+        let prefix = "services:\n  a:\n    environment:\n      ";
+        let err = nesting_error(&format!("{prefix}{}x\n", "- ".repeat(deep)));
+        assert_eq!(err.line, 4);
+        nesting_error(&format!("{prefix}{}{}\n", "[".repeat(deep), "]".repeat(deep)));
+        nesting_error(&format!("{prefix}{}\n", "[".repeat(deep)));
+        nesting_error(&format!("{prefix}{}b{}\n", "{a: ".repeat(deep), "}".repeat(deep)));
+        let mut blocks = String::from("a:\n");
+        for level in 1..300 {
+            blocks.push_str(&format!("{}k:\n", "  ".repeat(level)));
+        }
+        let err = nesting_error(&blocks);
+        assert_eq!(err.line, MAX_DEPTH as u32 + 1, "the first mapping past the limit");
+        // At the limit itself, the tree is built.
+        let at_limit = format!("{}x{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&at_limit).is_ok());
+    }
+
+    #[test]
+    fn aliases_cannot_nest_past_the_limit() {
+        let half = MAX_DEPTH / 2 + 1;
+        let text =
+            format!("a: &a {}x{}\nb: {}*a{}\n", "[".repeat(half), "]".repeat(half), "[".repeat(half), "]".repeat(half));
+        let err = nesting_error(&text);
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_naming_both_lines() {
+        let err = parse("services:\n  a:\n    image: x\n    image: y\n").unwrap_err();
+        assert_eq!((err.line, err.col), (4, 5));
+        assert_eq!(err.message, "duplicate key \"image\" (first at line 3)");
+        assert!(parse("a: {b: 1, \"b\": 2}\n").is_err(), "quoted or not, the same key");
+        assert!(parse("x: &x {k: 1}\na:\n  <<: *x\n  k: 2\n").is_ok(), "a merged key is not a duplicate");
+    }
+
+    #[test]
+    fn merged_keys_are_compared_by_text() {
+        let doc = parse("x: &x {\"user\": root, extra: 1}\na:\n  <<: *x\n  user: app\n").unwrap();
+        let a = doc.get("a").unwrap();
+        assert_eq!(a.as_map().unwrap().len(), 2);
+        assert_eq!(a.get("user").unwrap().as_str(), Some("app"));
+    }
+
+    #[test]
+    fn explicit_string_tags_are_not_plain() {
+        let doc = parse("a: !!str true\nb: !custom true\n").unwrap();
+        assert_eq!(doc.get("a").unwrap().value, Value::Scalar { text: "true".into(), plain: false });
+        assert_eq!(doc.get("b").unwrap().value, Value::Scalar { text: "true".into(), plain: true });
+    }
+
+    #[test]
+    fn every_document_is_read_by_parse_all() {
+        let docs = parse_all("a: 1\n---\nb: 2\n...\n---\nc: [3\n").unwrap_err();
+        assert_eq!(docs.line, 7, "an error in a later document is found: {docs:?}");
+        let docs = parse_all("a: 1\n---\nb: 2\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].get("b").unwrap().line, 3);
+        assert_eq!(
+            parse("a: 1\n---\nb: [\n").unwrap().get("a").unwrap().as_str(),
+            Some("1"),
+            "parse reads one document"
+        );
+        assert_eq!(parse_all("").unwrap().len(), 1);
+    }
+
+    /// One fixture per kind of YAML that Compose (go-yaml) accepts and a stricter parser refused.
+    #[test]
+    fn accepts_what_compose_accepts() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yaml");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let docs = parse_all(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            let services = docs.iter().filter_map(|d| d.get("services")).flat_map(|s| s.entries()).count();
+            assert!(services >= 1, "{}: no service read", path.display());
+            seen += 1;
+        }
+        assert!(seen >= 8, "fixtures: {seen}");
+        let doc = parse(&std::fs::read_to_string(dir.join("flow-closed-at-key-indent.yml")).unwrap()).unwrap();
+        let test = doc.get("services").unwrap().get("app").unwrap().get("healthcheck").unwrap().get("test").unwrap();
+        assert_eq!(test.items().len(), 2);
+        assert_eq!((test.items()[1].line, test.items()[1].col), (9, 11));
     }
 }
