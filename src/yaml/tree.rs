@@ -118,6 +118,30 @@ pub fn parse_all(text: &str) -> Result<Vec<Node>, YamlError> {
     Ok(if documents.is_empty() { vec![empty()] } else { documents })
 }
 
+/// The documents of one stream as one: mappings merged key by key, later documents winning, and
+/// any other value replaced by the later one. This is how Compose combines the documents of a
+/// file (it also merges some lists, such as `ports`, that this keeps from the later document).
+pub fn merge_documents(documents: Vec<Node>) -> Node {
+    documents.into_iter().reduce(merge).unwrap_or_else(empty)
+}
+
+fn merge(base: Node, over: Node) -> Node {
+    let (Value::Map(mut entries), Value::Map(overrides)) = (base.value, over.value.clone()) else {
+        return over;
+    };
+    for (key, value) in overrides {
+        let existing = key.as_str().and_then(|k| entries.iter().position(|(e, _)| e.as_str() == Some(k)));
+        match existing {
+            Some(i) => {
+                let (_, old) = entries.remove(i);
+                entries.insert(i, (key, merge(old, value)));
+            }
+            None => entries.push((key, value)),
+        }
+    }
+    Node { value: Value::Map(entries), ..base }
+}
+
 fn empty() -> Node {
     Node { value: Value::Map(Vec::new()), line: 1, col: 1 }
 }
@@ -434,6 +458,16 @@ mod tests {
     }
 
     #[test]
+    fn documents_merge_as_compose_merges_them() {
+        let docs = parse_all("services:\n  a:\n    image: x\n    ports: [80]\n---\nservices:\n  a:\n    ports: [81]\n  b:\n    image: y\n").unwrap();
+        let merged = merge_documents(docs);
+        let services = merged.get("services").unwrap();
+        assert_eq!(services.get("a").unwrap().get("image").unwrap().as_str(), Some("x"));
+        assert_eq!(services.get("a").unwrap().get("ports").unwrap().items()[0].as_str(), Some("81"));
+        assert_eq!(services.get("b").unwrap().line, 10);
+    }
+
+    #[test]
     fn every_document_is_read_by_parse_all() {
         let docs = parse_all("a: 1\n---\nb: 2\n...\n---\nc: [3\n").unwrap_err();
         assert_eq!(docs.line, 7, "an error in a later document is found: {docs:?}");
@@ -462,7 +496,7 @@ mod tests {
             seen += 1;
         }
         assert!(seen >= 8, "fixtures: {seen}");
-        let doc = parse(&std::fs::read_to_string(dir.join("flow-closed-at-key-indent.yml")).unwrap()).unwrap();
+        let doc = parse(&std::fs::read_to_string(dir.join("compose.flow-closed-at-key-indent.yml")).unwrap()).unwrap();
         let test = doc.get("services").unwrap().get("app").unwrap().get("healthcheck").unwrap().get("test").unwrap();
         assert_eq!(test.items().len(), 2);
         assert_eq!((test.items()[1].line, test.items()[1].col), (9, 11));

@@ -45,18 +45,21 @@ fn fail_on_moves_the_threshold() {
 }
 
 #[test]
-fn parse_errors_exit_two_with_file_and_line() {
+fn parse_errors_exit_two_with_file_and_line_on_stderr() {
     let run = Berth::new()
         .file("Dockerfile", "FROM a\nUSER 1\nFRMO b\n")
         .file("compose.yml", "services:\n  a: [1, 2\n")
         .args(&["audit"])
         .run()
         .expect_code(2);
-    let out = run.stdout();
-    assert!(out.contains("error: Dockerfile:3:1: unknown instruction `FRMO`"), "{out}");
-    assert!(out.contains("error: compose.yml:"), "{out}");
-    let run = Berth::new().args(&["audit", "missing-dir"]).run().expect_code(2);
-    assert!(run.stderr().contains("missing-dir"), "{}", run.stderr());
+    let err = run.stderr();
+    assert!(err.contains("error: Dockerfile:3:1: unknown instruction `FRMO`"), "{err}");
+    assert!(err.contains("error: compose.yml:"), "{err}");
+    assert!(!run.stdout().contains("error:"), "findings only on stdout: {}", run.stdout());
+    let run =
+        Berth::new().file("Dockerfile", CLEAN_DOCKERFILE).args(&["audit", "missing-dir", "."]).run().expect_code(2);
+    assert!(run.stderr().contains("error: missing-dir: no such file or directory"), "{}", run.stderr());
+    assert!(run.stdout().contains("2 file(s) audited"), "the other paths are still audited: {}", run.stdout());
 }
 
 #[test]
@@ -182,7 +185,7 @@ fn expected(text: &str) -> BTreeSet<(String, u32)> {
 }
 
 fn audit_fixture(path: &Path) -> Vec<(String, u32)> {
-    let report = audit::run(&Options { paths: vec![path.to_path_buf()], fail_on: None, config: None }).unwrap();
+    let report = audit::run(&Options { paths: vec![path.to_path_buf()], ..Options::default() }).unwrap();
     assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
     report.diagnostics.iter().map(|d| (d.code.to_string(), d.line)).collect()
 }
@@ -211,8 +214,8 @@ fn every_rule_has_a_fixture_folder_that_fails_and_passes() {
         assert!(!want.is_empty(), "{}: the failing fixture expects nothing of its rule", fail.display());
         let options = |p: &Path| Options {
             paths: vec![p.to_path_buf()],
-            fail_on: None,
             config: dir.join("berth-audit.yml").exists().then(|| dir.join("berth-audit.yml")),
+            ..Options::default()
         };
         let report = audit::run(&options(&fail)).unwrap();
         assert!(report.errors.is_empty(), "{}: {:?}", fail.display(), report.errors);
@@ -324,9 +327,12 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
     }
     assert_eq!(count, 324);
     // Every default rule over everything.
-    let report =
-        audit::run(&Options { paths: vec![root.path().to_path_buf()], fail_on: Some(Severity::Info), config: None })
-            .unwrap();
+    let report = audit::run(&Options {
+        paths: vec![root.path().to_path_buf()],
+        fail_on: Some(Severity::Info),
+        ..Options::default()
+    })
+    .unwrap();
     let expected_files = 324 * 2 + 54 * 2; // Dockerfile + compose for each; a workflow for each `github` project.
     assert_eq!(report.files.len(), expected_files, "every generated Dockerfile, compose file and workflow is audited");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
@@ -345,6 +351,7 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
         paths: vec![root.path().join("pinned")],
         fail_on: Some(Severity::Info),
         config: Some(config),
+        ..Options::default()
     })
     .unwrap();
     let shown: Vec<String> =
@@ -380,8 +387,8 @@ fn directories_are_searched_for_all_three_kinds() {
 fn a_named_file_that_is_none_of_the_three_kinds_is_an_error() {
     let run = Berth::new().file("README.md", "# hello\n").args(&["audit", "README.md"]).run().expect_code(2);
     assert!(
-        run.stdout().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"),
+        run.stderr().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"),
         "{}",
-        run.stdout()
+        run.stderr()
     );
 }
