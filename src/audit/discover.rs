@@ -205,9 +205,12 @@ fn holds_workflows(logical_dir: &Path) -> bool {
 /// also makes it a `.github/workflows`), so link loops and link mazes end.
 fn walk(dir: &Path, root: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Skip>) {
     let mut seen: HashSet<(PathBuf, bool)> = HashSet::from([(root.to_path_buf(), false)]);
-    let mut pending: Vec<PathBuf> = vec![PathBuf::new()];
-    while let Some(logical_dir) = pending.pop() {
-        let entries = match std::fs::read_dir(dir.join(&logical_dir)) {
+    // Each directory to read: the path it was found at (relative to `dir`) and its real path.
+    // Only symlinks need resolving: below a real directory, a name's real path is the
+    // directory's real path and the name.
+    let mut pending: Vec<(PathBuf, PathBuf)> = vec![(PathBuf::new(), root.to_path_buf())];
+    while let Some((logical_dir, real_dir)) = pending.pop() {
+        let entries = match std::fs::read_dir(&real_dir) {
             Ok(entries) => entries,
             Err(e) => {
                 skipped.push(Skip { path: dir.join(&logical_dir), reason: format!("directory cannot be read: {e}") });
@@ -221,51 +224,39 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
             }
             let logical = logical_dir.join(&name);
             let Ok(file_type) = entry.file_type() else { continue };
-            if file_type.is_dir() {
-                if let Ok(real) = std::fs::canonicalize(entry.path()) {
-                    if seen.insert((real, holds_workflows(&logical))) {
-                        pending.push(logical);
+            let (real, is_dir) = if file_type.is_symlink() {
+                // Followed when its target is under the searched directory.
+                let named = kind_of(&logical).is_some();
+                let path = dir.join(&logical);
+                let Ok(real) = std::fs::canonicalize(entry.path()) else {
+                    if named {
+                        skipped.push(Skip { path, reason: "is a symlink to nothing".into() });
                     }
+                    continue;
+                };
+                let is_dir = real.is_dir();
+                if !real.starts_with(root) {
+                    if named || is_dir {
+                        let what = if is_dir { "a directory" } else { "a file" };
+                        let reason = format!(
+                            "is a symlink to {what} outside the searched directory ({}); name it to audit it",
+                            real.display()
+                        );
+                        skipped.push(Skip { path, reason });
+                    }
+                    continue;
                 }
-                continue;
-            }
-            if !file_type.is_symlink() {
-                if kind_of(&logical).is_some() {
-                    let real = std::fs::canonicalize(entry.path())
-                        .ok()
-                        .and_then(|r| r.strip_prefix(root).ok().map(Path::to_path_buf))
-                        .unwrap_or_else(|| logical.clone());
-                    out.push(Candidate { logical, real });
-                }
-                continue;
-            }
-            // A symlink: followed when its target is under the searched directory.
-            let named = kind_of(&logical).is_some();
-            let path = dir.join(&logical);
-            let Ok(real) = std::fs::canonicalize(entry.path()) else {
-                if named {
-                    skipped.push(Skip { path, reason: "is a symlink to nothing".into() });
-                }
-                continue;
-            };
-            let is_dir = real.is_dir();
-            let Ok(inside) = real.strip_prefix(root).map(Path::to_path_buf) else {
-                if named || is_dir {
-                    let what = if is_dir { "a directory" } else { "a file" };
-                    let reason = format!(
-                        "is a symlink to {what} outside the searched directory ({}); name it to audit it",
-                        real.display()
-                    );
-                    skipped.push(Skip { path, reason });
-                }
-                continue;
+                (real, is_dir)
+            } else {
+                (real_dir.join(&name), file_type.is_dir())
             };
             if is_dir {
-                if seen.insert((real, holds_workflows(&logical))) {
-                    pending.push(logical);
+                if seen.insert((real.clone(), holds_workflows(&logical))) {
+                    pending.push((logical, real));
                 }
-            } else if named {
-                out.push(Candidate { logical, real: inside });
+            } else if kind_of(&logical).is_some() {
+                let real = real.strip_prefix(root).map_or_else(|_| logical.clone(), Path::to_path_buf);
+                out.push(Candidate { logical, real });
             }
         }
     }

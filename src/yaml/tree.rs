@@ -156,8 +156,17 @@ struct Built {
 }
 
 enum Frame {
-    Seq { built: Built, anchor: Option<String> },
-    Map { built: Built, anchor: Option<String>, key: Option<Node>, keys: HashMap<String, u32> },
+    Seq {
+        built: Built,
+        anchor: Option<String>,
+    },
+    /// `keys` indexes the scalar keys once the mapping is large; small ones are searched.
+    Map {
+        built: Built,
+        anchor: Option<String>,
+        key: Option<Node>,
+        keys: Option<KeyIndex>,
+    },
 }
 
 impl Frame {
@@ -219,7 +228,7 @@ fn build(text: &str, limit: usize) -> Result<Vec<Node>, YamlError> {
                 builder.open(mark)?;
                 let node = Node { value: Value::Map(Vec::new()), line: mark.line, col: mark.col };
                 let built = Built { node, size: 1, depth: 1 };
-                builder.stack.push(Frame::Map { built, anchor, key: None, keys: HashMap::new() });
+                builder.stack.push(Frame::Map { built, anchor, key: None, keys: None });
             }
             Event::SequenceEnd | Event::MappingEnd => match builder.stack.pop() {
                 Some(Frame::Seq { built, anchor }) => builder.push(built, anchor, mark)?,
@@ -282,8 +291,8 @@ impl Builder {
             }
             Frame::Map { built: parent, key, keys, .. } => match key.take() {
                 None => {
-                    if let Value::Scalar { text, .. } = &built.node.value {
-                        if let Some(first) = keys.insert(text.clone(), built.node.line) {
+                    if let (Value::Scalar { text, .. }, Value::Map(entries)) = (&built.node.value, &parent.node.value) {
+                        if let Some(first) = first_line_of(keys, entries, text) {
                             return Err(error(
                                 Mark { line: built.node.line, col: built.node.col },
                                 format!("duplicate key {} (first at line {first})", shown::value(text)),
@@ -301,6 +310,33 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// Mappings up to this many entries are searched for a duplicate key; larger ones indexed.
+const SEARCHED: usize = 16;
+
+/// The scalar keys of a large mapping being built, with their lines.
+#[derive(Default)]
+struct KeyIndex {
+    lines: HashMap<String, u32>,
+    /// Entries indexed so far.
+    indexed: usize,
+}
+
+/// The line where `key` is already set in a mapping being built, if it is; compared as Compose
+/// compares keys, by their text.
+fn first_line_of(index: &mut Option<KeyIndex>, entries: &[(Node, Node)], key: &str) -> Option<u32> {
+    if entries.len() < SEARCHED {
+        return entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, _)| k.line);
+    }
+    let index = index.get_or_insert_with(KeyIndex::default);
+    for (k, _) in &entries[index.indexed..] {
+        if let Some(text) = k.as_str() {
+            index.lines.entry(text.to_string()).or_insert(k.line);
+        }
+    }
+    index.indexed = entries.len();
+    index.lines.get(key).copied()
 }
 
 /// Applies `<<` merge keys: entries of the merged mappings that the mapping does not set itself.
@@ -440,6 +476,10 @@ mod tests {
         assert_eq!(err.message, "duplicate key \"image\" (first at line 3)");
         assert!(parse("a: {b: 1, \"b\": 2}\n").is_err(), "quoted or not, the same key");
         assert!(parse("x: &x {k: 1}\na:\n  <<: *x\n  k: 2\n").is_ok(), "a merged key is not a duplicate");
+        let large: String = (0..40).map(|i| format!("k{i}: v\n")).collect();
+        assert!(parse(&large).is_ok());
+        let err = parse(&format!("{large}k3: again\n")).unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (41, "duplicate key \"k3\" (first at line 4)"));
     }
 
     #[test]

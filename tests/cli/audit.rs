@@ -80,6 +80,45 @@ fn json_output_is_the_documented_envelope() {
 }
 
 #[test]
+fn every_command_documents_its_exit_status() {
+    for command in ["new", "presets", "verify", "audit", "rules", "explain"] {
+        let run = Berth::new().args(&[command, "--help"]).run().expect_code(0);
+        assert!(run.stdout().contains("Exit status: 0"), "berth {command} --help:\n{}", run.stdout());
+    }
+}
+
+/// Schema errors of a SARIF log, against the official SARIF 2.1.0 schema.
+fn sarif_schema_errors(log: &serde_json::Value) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    validator.iter_errors(log).map(|e| format!("{}: {e}", e.instance_path())).collect()
+}
+
+#[test]
+fn sarif_over_every_fixture_validates_against_the_schema() {
+    let run = Berth::new()
+        .file("odd [dir] #1/Dockerfile", "FROM python:3.13\n")
+        .file("bad/compose.yml", "services: [\n")
+        .args(&["audit", "--format", "sarif", fixtures().to_str().unwrap(), "."])
+        .run()
+        .expect_code(2);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let errors = sarif_schema_errors(&log);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() > 100, "{}", results.len());
+    for result in results {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        let parsed = fluent_uri::UriRef::parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+        assert!(parsed.query().is_none() && parsed.fragment().is_none(), "{uri}");
+    }
+    assert!(results.iter().any(
+        |r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "odd%20%5Bdir%5D%20%231/Dockerfile"
+    ));
+}
+
+#[test]
 fn sarif_output_is_accepted_by_code_scanning() {
     let run =
         Berth::new().file("Dockerfile", BAD_DOCKERFILE).args(&["audit", "--format", "sarif"]).run().expect_code(1);
@@ -158,6 +197,19 @@ fn rules_lists_every_rule_and_explain_prints_docs() {
     for rule in RULES {
         assert!(out.contains(rule.code) && out.contains(rule.name), "{}", rule.code);
     }
+    // Aligned columns: every summary starts at the same character.
+    let starts: BTreeSet<usize> = RULES
+        .iter()
+        .zip(out.lines())
+        .map(|(rule, line)| line.find(rule.summary).unwrap_or_else(|| panic!("{line}")))
+        .collect();
+    assert_eq!(starts.len(), 1, "{out}");
+    let run = Berth::new().args(&["rules", "--format", "json"]).run().expect_code(0);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(rules.len(), RULES.len());
+    let bd006 = rules.iter().find(|r| r["code"] == "BD006").unwrap();
+    assert_eq!((bd006["kind"].as_str(), bd006["opt_in"].as_bool()), (Some("dockerfile"), Some(true)));
+    assert!(rules.iter().all(|r| r["docs"].as_str().is_some_and(|d| d.contains("## What it does"))));
     let run = Berth::new().args(&["explain", "bd001"]).run().expect_code(0);
     assert!(run.stdout().starts_with("# BD001 missing-user\n"), "{}", run.stdout());
     assert!(run.stdout().contains("## Why is this bad?"));
