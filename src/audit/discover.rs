@@ -37,7 +37,8 @@ const NOT_A_DOCKERFILE: &[&str] = &[
 ];
 
 /// A directory whose name is a template expression (`{{cookiecutter.project_slug}}`) holds
-/// templates, not files any tool reads as they are.
+/// templates: files there are audited, and one that does not parse as it is is listed as a
+/// skipped template rather than reported as an error.
 const TEMPLATE_MARKERS: &[&str] = &["{{", "{%"];
 
 /// The kind of a file from its path alone, as directory search sees it.
@@ -81,7 +82,8 @@ pub fn kind_of_named(path: &Path, text: &str) -> Option<FileKind> {
         if has_top("jobs:") {
             return Some(FileKind::Workflow);
         }
-        if has_top("services:") {
+        // A compose file may hold only `include:`.
+        if has_top("services:") || has_top("include:") {
             return Some(FileKind::Compose);
         }
         if yaml {
@@ -99,6 +101,8 @@ pub fn kind_of_named(path: &Path, text: &str) -> Option<FileKind> {
 pub struct Target {
     pub path: PathBuf,
     pub kind: Option<FileKind>,
+    /// The template directory (`{{cookiecutter.project_slug}}`) the file was found in.
+    pub template: Option<String>,
 }
 
 /// A path found and not audited, and why.
@@ -130,7 +134,7 @@ pub fn discover(paths: &[PathBuf]) -> Found {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => search(path, &mut found),
             // Anything else (a FIFO, a device) is read, and reading says what is wrong with it.
-            Ok(_) => found.targets.push(Target { path: path.clone(), kind: None }),
+            Ok(_) => found.targets.push(Target { path: path.clone(), kind: None, template: None }),
             Err(_) if std::fs::symlink_metadata(path).is_ok() => {
                 found.missing.push(Missing { path: path.clone(), reason: "is a symlink to nothing" })
             }
@@ -178,13 +182,12 @@ fn search(dir: &Path, found: &mut Found) {
     };
     for candidate in candidates {
         let path = dir.join(&candidate.logical);
-        if let Some(template) = candidate.logical.components().find_map(|c| template_dir(c.as_os_str())) {
-            found.skipped.push(Skip { path, reason: format!("inside the template directory `{template}`") });
-        } else if let Some(reason) = ignored.get(&candidate.real) {
+        if let Some(reason) = ignored.get(&candidate.real) {
             found.skipped.push(Skip { path, reason: reason.clone() });
         } else {
             let kind = kind_of(&candidate.logical);
-            found.targets.push(Target { path, kind });
+            let template = candidate.logical.components().find_map(|c| template_dir(c.as_os_str()));
+            found.targets.push(Target { path, kind, template });
         }
     }
 }
@@ -376,6 +379,17 @@ mod tests {
         assert_eq!(k(".dockerignore"), None);
     }
 
+    #[test]
+    fn kinds_of_named_files_and_stdin_by_content() {
+        let k = |p: &str, text: &str| kind_of_named(Path::new(p), text);
+        assert_eq!(k("x.yaml", "include:\n  - base.yml\n"), Some(FileKind::Compose));
+        assert_eq!(k("x.yml", "on: push\njobs: {}\n"), Some(FileKind::Workflow));
+        assert_eq!(k("x.yml", "apiVersion: v1\n"), None);
+        assert_eq!(k("", "services: {}\n"), Some(FileKind::Compose), "standard input without a name");
+        assert_eq!(k("", "# syntax\nFROM alpine\n"), Some(FileKind::Dockerfile));
+        assert_eq!(k("", "hello\n"), None);
+    }
+
     fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
@@ -485,13 +499,17 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn fifos_are_found_to_be_reported_and_templates_are_listed() {
+    fn fifos_are_found_to_be_reported_and_templates_are_marked() {
         let dir = tree(&[("{{cookiecutter.slug}}/compose.yml", "services: {{x}}\n")]);
         let fifo = dir.path().join("Dockerfile");
         assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
         let found = discover(&[dir.path().to_path_buf()]);
-        assert_eq!(relative(dir.path(), found.targets.into_iter().map(|t| t.path)), ["Dockerfile"]);
-        assert_eq!(found.skipped[0].reason, "inside the template directory `{{cookiecutter.slug}}`");
+        let templates: Vec<Option<String>> = found.targets.iter().map(|t| t.template.clone()).collect();
+        assert_eq!(
+            relative(dir.path(), found.targets.into_iter().map(|t| t.path)),
+            ["Dockerfile", "{{cookiecutter.slug}}/compose.yml"]
+        );
+        assert_eq!(templates, [None, Some("{{cookiecutter.slug}}".to_string())]);
     }
 
     #[test]

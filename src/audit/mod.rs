@@ -101,7 +101,8 @@ pub fn run(options: &Options) -> Result<Report, AuditError> {
         report.files.push(path.clone());
         report.errors.push(FileError { path, line: 0, column: 0, message: missing.reason.to_string() });
     }
-    report.skipped = found.skipped.into_iter().map(|s| Skipped { path: display(&s.path), reason: s.reason }).collect();
+    report.skipped.extend(found.skipped.into_iter().map(|s| Skipped { path: display(&s.path), reason: s.reason }));
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(stdin) = &options.stdin {
         let (shown, result) = audit_stdin(stdin, &config);
         report.files.push(shown);
@@ -187,12 +188,18 @@ fn audit_files(files: &[Target], config: &Config) -> Report {
         handles.into_iter().flat_map(|h| h.join().expect("an audit thread panicked")).collect()
     });
     let mut report = Report { rules: registry::rule_infos(), ..Report::default() };
-    for (path, result) in results {
-        report.files.push(path);
-        match result {
-            Ok(diagnostics) => report.diagnostics.extend(diagnostics),
-            Err(error) => report.errors.push(error),
+    for (target, (path, result)) in files.iter().zip(results) {
+        match (result, &target.template) {
+            (Ok(diagnostics), _) => report.diagnostics.extend(diagnostics),
+            // A template that is not valid as it is: listed, not an error of the audit.
+            (Err(error), Some(template)) if error.line > 0 => {
+                let reason = format!("a template (in `{template}`) that does not parse as it is: {}", error.message);
+                report.skipped.push(Skipped { path, reason });
+                continue;
+            }
+            (Err(error), _) => report.errors.push(error),
         }
+        report.files.push(path);
     }
     for context in contexts.into_inner().expect("context cache").into_values().flatten() {
         if !context.complete {

@@ -89,6 +89,28 @@ fn a_directory_with_only_skipped_files_says_so() {
     assert!(run.stderr().contains("note: skipped compose.yml: ignored by .gitignore:1 (`*.yml`)"), "{}", run.stderr());
 }
 
+#[test]
+fn templates_are_audited_when_they_parse_and_listed_when_they_do_not() {
+    let run = Berth::new()
+        .file("{{cookiecutter.slug}}/Dockerfile", "FROM python:3.13\nRUN curl -fsSL https://x | sh\n")
+        .file(
+            "{{cookiecutter.slug}}/compose.yml",
+            "services:\n  app:\n    image: x\n{% if db %}\n  db: {}\n{% endif %}\n",
+        )
+        .args(&["audit", "--format", "json"])
+        .run()
+        .expect_code(1);
+    let v = json(&run.stdout());
+    assert_eq!(paths(&v, "findings"), ["{{cookiecutter.slug}}/Dockerfile"]);
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(paths(&v, "skipped"), ["{{cookiecutter.slug}}/compose.yml"]);
+    let reason = v["skipped"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("a template (in `{{cookiecutter.slug}}`) that does not parse as it is: invalid YAML"),
+        "{reason}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Standard input
 
