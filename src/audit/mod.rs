@@ -214,7 +214,7 @@ fn audit_files(files: &[Target], config: &Config) -> Report {
 }
 
 /// What reading a file went wrong with, as a message after its path.
-fn read_failure(error: ReadError) -> String {
+pub fn read_failure(error: ReadError) -> String {
     match error {
         ReadError::Io(e) => format!("cannot be read: {e}"),
         other => other.to_string(),

@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::audit::{self, Options, Stdin, STDIN_PATH};
 use crate::cli::{AuditArgs, AuditFormat, FailOn};
 use crate::report::{text, Format, Severity};
-use crate::Outcome;
+use crate::{shown, Outcome};
 
 fn severity(fail_on: FailOn) -> Severity {
     match fail_on {
@@ -28,7 +28,7 @@ pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
         match Stdin::read(std::io::stdin().lock(), args.stdin_filename.clone()) {
             Ok(stdin) => Some(stdin),
             Err(e) => {
-                let _ = writeln!(err, "error: standard input {e}");
+                let _ = writeln!(err, "error: standard input {}", audit::read_failure(e));
                 return Outcome::Error;
             }
         }
@@ -44,7 +44,8 @@ pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
     let report = match audit::run(&options) {
         Ok(report) => report,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            // The configuration's own values may be quoted in the message.
+            let _ = writeln!(err, "error: {}", shown::escape(&e.to_string()));
             return Outcome::Error;
         }
     };

@@ -213,8 +213,8 @@ fn rules_lists_every_rule_and_explain_prints_docs() {
     let run = Berth::new().args(&["explain", "bd001"]).run().expect_code(0);
     assert!(run.stdout().starts_with("# BD001 missing-user\n"), "{}", run.stdout());
     assert!(run.stdout().contains("## Why is this bad?"));
-    let run = Berth::new().args(&["explain", "XX1"]).run().expect_code(2);
-    assert!(run.stderr().contains("berth rules"));
+    let run = Berth::new().args(&["explain", "XX1\u{1b}[2J"]).run().expect_code(2);
+    assert!(run.stderr().contains("error: unknown rule \"XX1\\u{1b}[2J\"; `berth rules`"), "{}", run.stderr());
 }
 
 // ---------------------------------------------------------------------------------------------
