@@ -2,8 +2,8 @@
 # Hostile inputs for `berth audit` (and berth's own YAML reader), each run with a time and memory
 # bound this script asserts: YAML nested 6,000 deep in every shape (12 KB files) and 1 MB of each
 # shape, an alias bomb, a 60 MB flat YAML file, a FIFO named Dockerfile, a compose file linked to
-# /dev/zero, a 100 MB file, /dev/zero on standard input, link loops in a searched directory and in
-# a build context. Each must end with exit 2 and a clear message naming the file (and the line,
+# /dev/zero, a 100 MB file, /dev/zero on standard input and as the configuration, link loops in a
+# searched directory and in a build context. Each must end with exit 2 and a clear message naming the file (and the line,
 # where there is one), or be audited; never a crash (101, 134), a hang or an unbounded allocation.
 # Then every YAML acceptance fixture (tests/fixtures/yaml) must be accepted by Compose itself, so
 # the fixtures stay honest. Prints what it measured. Usage: scripts/audit-hostile.sh
@@ -154,6 +154,8 @@ case("/dev/zero on standard input", {}, ["audit", "-"], 2, "standard input is la
      stdin="/dev/zero")
 case("link loops and a FIFO in the build context",
      {"Dockerfile": "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n"}, ["audit"], (0, 1), "", setup=loops)
+case("--config /dev/zero", {}, ["audit", "--config", "/dev/zero"], 2, "/dev/zero: cannot read")
+case("FIFO .berth-audit.yml", {}, ["audit"], 2, ".berth-audit.yml: cannot read", setup=fifo(".berth-audit.yml"))
 case("FIFO .dockerignore", {"Dockerfile": "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n"}, ["audit"], 2,
      ".dockerignore\" is not a regular file", setup=fifo(".dockerignore"))
 

@@ -84,9 +84,11 @@ pub enum AuditError {
 
 /// Runs the audit over the given paths.
 pub fn run(options: &Options) -> Result<Report, AuditError> {
+    let default = Path::new(config::FILE_NAME);
     let config = match &options.config {
-        Some(path) => Config::load(path)?,
-        None if Path::new(config::FILE_NAME).is_file() => Config::load(Path::new(config::FILE_NAME))?,
+        Some(path) => load_config(path)?,
+        // Present in any form: a FIFO or a dangling link is an error, not a missing file.
+        None if std::fs::symlink_metadata(default).is_ok() => load_config(default)?,
         None => Config::default(),
     };
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
@@ -114,6 +116,14 @@ pub fn run(options: &Options) -> Result<Report, AuditError> {
     report.diagnostics.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
     report.fail_on = Some(options.fail_on.or(config.fail_on).unwrap_or(Severity::High));
     Ok(report)
+}
+
+/// The configuration file, read as every file berth reads (a regular file, size-capped).
+fn load_config(path: &Path) -> Result<Config, ConfigError> {
+    let shown = display(path);
+    let text = crate::read::text(path)
+        .map_err(|e| ConfigError::Read { path: shown.clone(), source: std::io::Error::other(e.to_string()) })?;
+    Config::parse(&text).map_err(|message| ConfigError::Invalid { path: shown, message })
 }
 
 fn audit_stdin(stdin: &Stdin, config: &Config) -> (String, Result<Vec<Diagnostic>, FileError>) {

@@ -166,6 +166,17 @@ fn fifos_devices_and_huge_files_are_errors_naming_the_file() {
 
 #[cfg(unix)]
 #[test]
+fn an_unreadable_configuration_is_an_error_naming_it() {
+    let berth = Berth::new().file("Dockerfile", DOCKERFILE);
+    mkfifo(&berth.path().join(".berth-audit.yml"));
+    let run = berth.args(&["audit"]).run().expect_code(2);
+    assert!(run.stderr().contains("error: .berth-audit.yml: cannot read: is not a regular file"), "{}", run.stderr());
+    let run = run.then(&["audit", "--config", "/dev/zero"]).expect_code(2);
+    assert!(run.stderr().contains("error: /dev/zero: cannot read: is not a regular file"), "{}", run.stderr());
+}
+
+#[cfg(unix)]
+#[test]
 fn a_fifo_dockerignore_is_an_error_of_the_dockerfile() {
     let berth = Berth::new().file("Dockerfile", "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n");
     mkfifo(&berth.path().join(".dockerignore"));
