@@ -1,7 +1,9 @@
 //! berth's integration tests: one binary, one module per command, a fluent builder per run.
 
+mod action;
 mod audit;
 mod completions;
+mod dist;
 mod examples;
 mod new;
 mod presets;

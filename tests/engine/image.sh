@@ -29,7 +29,8 @@ T_ALL=$(now)
 froms=$(awk 'toupper($1) == "FROM" { for (i = 2; i <= NF; i++) if ($i !~ /^--/) { print $i; break } }' \
   "$REPO/Dockerfile" | sort)
 refs=$(for name in "${IMAGE_STANDIN_NAMES[@]}"; do echo "${STANDIN_REFS[$name]}"; done | sort)
-[[ $froms == "$refs" ]] || die "the Dockerfile builds from [$(echo $froms)] but the stand-ins are [$(echo $refs)]; update IMAGE_STANDIN_NAMES/STANDIN_REFS in tests/engine/lib.sh"
+[[ $froms == "$refs" ]] || die "the Dockerfile builds from [${froms//$'\n'/ }] but the stand-ins are" \
+  "[${refs//$'\n'/ }]; update IMAGE_STANDIN_NAMES and STANDIN_REFS in tests/engine/lib.sh"
 "$HERE/standins.sh" "${IMAGE_STANDIN_NAMES[@]}"
 
 t0=$(now)
