@@ -30,12 +30,12 @@ options=()
 
 case ${BERTH_UPLOAD_SARIF:-false} in
   true)
-    sarif=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/berth-audit.sarif
+    sarif=$(posix_path "${RUNNER_TEMP:-${TMPDIR:-/tmp}}")/berth-audit.sarif
     rc=0
     berth audit --format sarif ${options[@]+"${options[@]}"} -- "${paths[@]}" >"$sarif" || rc=$?
     # 1 means findings, which is what the upload is for; 2 is reported by the run below.
     if ((rc <= 1)); then
-      printf 'sarif-file=%s\n' "$sarif" >>"${GITHUB_OUTPUT:-/dev/null}"
+      printf 'sarif-file=%s\n' "$(native_path "$sarif")" >>"${GITHUB_OUTPUT:-/dev/null}"
     fi
     ;;
   false) ;;

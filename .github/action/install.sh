@@ -36,7 +36,7 @@ case $base in
 esac
 release=${base%/}/v$version
 
-work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/berth-install.XXXXXX")
+work=$(mktemp -d "$(posix_path "${RUNNER_TEMP:-${TMPDIR:-/tmp}}")/berth-install.XXXXXX")
 # Keeps the installed binary; removes the download if anything fails.
 installed=
 trap '[[ -n $installed ]] || rm -rf "$work"' EXIT
@@ -99,6 +99,6 @@ reported=$("$bin_dir/$exe" --version 2>&1) || die "the installed berth does not 
 [[ $reported == "berth $version" ]] || die "asked for berth $version, the archive holds '$reported'"
 
 installed=1
-printf '%s\n' "$bin_dir" >>"${GITHUB_PATH:-/dev/null}"
-printf 'path=%s\n' "$bin_dir/$exe" >>"${GITHUB_OUTPUT:-/dev/null}"
+native_path "$bin_dir" >>"${GITHUB_PATH:-/dev/null}"
+printf 'path=%s\n' "$(native_path "$bin_dir/$exe")" >>"${GITHUB_OUTPUT:-/dev/null}"
 printf 'berth %s (%s) installed in %s\n' "$version" "$target" "$bin_dir"

@@ -41,6 +41,15 @@ berth_exe() {
   esac
 }
 
+# Paths between Git Bash and Windows: the runner hands Windows paths to bash (RUNNER_TEMP) and
+# reads Windows paths back (GITHUB_PATH, outputs other steps use). Elsewhere both are identity.
+posix_path() {
+  if command -v cygpath >/dev/null; then cygpath -u "$1"; else printf '%s\n' "$1"; fi
+}
+native_path() {
+  if command -v cygpath >/dev/null; then cygpath -w "$1"; else printf '%s\n' "$1"; fi
+}
+
 # Fails the step with an error annotation titled $BERTH_STEP. %, CR and LF are encoded, so a
 # value quoted in the message cannot start a workflow command of its own.
 die() {

@@ -40,8 +40,11 @@ case $archive in
   *.zip)
     if command -v 7z >/dev/null; then
       (cd "$work" && 7z a -tzip -bd "$out/$archive" "$name" >/dev/null)
-    else
+    elif command -v zip >/dev/null; then
       (cd "$work" && zip -qr "$out/$archive" "$name")
+    else
+      pwsh -NoProfile -Command \
+        "Compress-Archive -Path '$(native_path "$dir")' -DestinationPath '$(native_path "$out/$archive")'"
     fi
     ;;
   *) tar -czf "$out/$archive" -C "$work" "$name" ;;

@@ -13,6 +13,7 @@ use tempfile::TempDir;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const LINUX_X64: &str = "x86_64-unknown-linux-musl";
 const WINDOWS_X64: &str = "x86_64-pc-windows-msvc";
+const WINDOWS_PATH: &str = "WIN:";
 
 /// The tools the scripts may call; each test gets a PATH holding only these (plus a fake `gh`
 /// when it asks for one), so a script that needs something else fails here first.
@@ -124,6 +125,17 @@ impl Release {
         Release { root, tools: tool_dir() }
     }
 
+    /// Git Bash's `cygpath`, faked: a "Windows path" here is the POSIX one behind WINDOWS_PATH.
+    fn with_cygpath(self) -> Release {
+        let cygpath = self.tools.path().join("cygpath");
+        let script = format!(
+            "#!/bin/sh\ncase $1 in\n  -u) printf '%s\\n' \"${{2#{WINDOWS_PATH}}}\" ;;\n  -w) printf '{WINDOWS_PATH}%s\\n' \"$2\" ;;\nesac\n"
+        );
+        std::fs::write(&cygpath, script).unwrap();
+        std::fs::set_permissions(&cygpath, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        self
+    }
+
     fn asset(&self, name: &str) -> PathBuf {
         self.root.path().join(format!("v{VERSION}")).join(name)
     }
@@ -170,13 +182,15 @@ impl Release {
         let runner = tempfile::tempdir().unwrap();
         let github_path = runner.path().join("github_path");
         let github_output = runner.path().join("github_output");
+        // With a (fake) cygpath the runner speaks Windows paths, as on a Windows runner.
+        let windows = if self.tools.path().join("cygpath").exists() { WINDOWS_PATH } else { "" };
         let mut env: Vec<(&str, String)> = vec![
             ("BERTH_VERSION", VERSION.to_string()),
             ("BERTH_VERIFY_ATTESTATION", "false".into()),
             ("BERTH_RELEASES_URL", url.to_string()),
             ("RUNNER_OS", "Linux".into()),
             ("RUNNER_ARCH", "X64".into()),
-            ("RUNNER_TEMP", runner.path().display().to_string()),
+            ("RUNNER_TEMP", format!("{windows}{}", runner.path().display())),
             ("GITHUB_PATH", github_path.display().to_string()),
             ("GITHUB_OUTPUT", github_output.display().to_string()),
         ];
@@ -279,11 +293,13 @@ fn archives_hold_binary_licence_docs_completions_and_man_page() {
 }
 
 #[test]
-fn installs_the_windows_zip() {
-    let release = Release::new();
+fn installs_the_windows_zip_and_hands_windows_paths_back() {
+    let release = Release::new().with_cygpath();
     let installed = release.install(&release.file_url(), &[("RUNNER_OS", "Windows")]);
     let dir = installed.bin_dir();
-    assert_eq!(runs_version(&dir.join("berth.exe")), format!("berth {VERSION}"));
+    let posix = dir.to_str().unwrap().strip_prefix(WINDOWS_PATH).expect("GITHUB_PATH gets a Windows path");
+    assert_eq!(runs_version(&Path::new(posix).join("berth.exe")), format!("berth {VERSION}"));
+    assert_eq!(installed.github_output.trim_end(), format!("path={WINDOWS_PATH}{posix}/berth.exe"));
 }
 
 #[test]
