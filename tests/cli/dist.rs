@@ -69,7 +69,7 @@ fn install_commands_name_the_crate_and_the_image() {
 
 #[test]
 fn docs_and_the_action_name_the_current_release() {
-    let action: serde_yaml_ng::Value = crate::yaml(&read("action.yml"));
+    let action = crate::yaml(&read("action.yml"));
     assert_eq!(action["inputs"]["version"]["default"].as_str(), Some(VERSION), "action.yml installs this release");
     for path in ["README.md", "action.yml", ".pre-commit-hooks.yaml"] {
         let text = read(path);
@@ -159,9 +159,9 @@ fn actions_are_pinned_as_the_generated_ci_pins_them() {
 
 #[test]
 fn release_builds_what_the_action_installs_with_the_dockerfiles_toolchain() {
-    let workflow: serde_yaml_ng::Value = crate::yaml(&read(".github/workflows/release.yml"));
+    let workflow = crate::yaml(&read(".github/workflows/release.yml"));
     let built: BTreeSet<String> = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
-        .as_sequence()
+        .as_array()
         .unwrap()
         .iter()
         .map(|e| e["target"].as_str().unwrap().to_string())
@@ -190,7 +190,7 @@ fn release_builds_what_the_action_installs_with_the_dockerfiles_toolchain() {
 #[test]
 fn pre_commit_hooks_are_valid_and_match_what_berth_audits() {
     let hooks = crate::yaml(&read(".pre-commit-hooks.yaml"));
-    let hooks = hooks.as_sequence().expect("a list of hooks");
+    let hooks = hooks.as_array().expect("a list of hooks");
     assert!(!hooks.is_empty());
     for hook in hooks {
         for key in ["id", "name", "entry", "language"] {

@@ -40,7 +40,7 @@ if ! "$DOCKER" build --progress=plain -t "$IMAGE" "$REPO" >"$work/build.log" 2>&
 fi
 build_secs=$(($(now) - t0))
 # BuildKit's plain progress ends each step with "#N DONE 12.3s": the slowest steps, for the log.
-grep -E '^#[0-9]+ (\[.*\]|DONE)' "$work/build.log" | awk '/^#[0-9]+ \[/ { step[$1] = $0 } /DONE/ { print $3, step[$1] }' \
+grep -E '^#[0-9]+ (\[.*\]|DONE)' "$work/build.log" | awk '/^#[0-9]+ \[/ { step[$1] = $0 } /DONE/ && ($1 in step) { print $3, step[$1] }' \
   | sort -rn | head -n 3 | sed 's/^/image: step /'
 
 size=$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE")
