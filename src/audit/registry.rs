@@ -95,6 +95,7 @@ pub static RULES: &[&Rule] = &[
     &pull_request_target_checkout::RULE,
     &checkout_persists_credentials::RULE,
     &workflow_curl_pipe_shell::RULE,
+    &input_in_script::RULE,
 ];
 
 /// Every rule's metadata, for renderers.

@@ -39,6 +39,7 @@ pub mod host_network;
 pub mod image_not_pinned;
 pub mod image_not_scanned;
 pub mod image_not_signed;
+pub mod input_in_script;
 pub mod invalid_suppression;
 pub mod latest_tag;
 pub mod literal_credential;
