@@ -96,6 +96,11 @@ pub static RULES: &[&Rule] = &[
     &checkout_persists_credentials::RULE,
     &workflow_curl_pipe_shell::RULE,
     &input_in_script::RULE,
+    &privileged_trigger::RULE,
+    &secrets_inherit::RULE,
+    &job_image_not_pinned::RULE,
+    &github_app_token_scope::RULE,
+    &workflow_write_permissions::RULE,
 ];
 
 /// Every rule's metadata, for renderers.

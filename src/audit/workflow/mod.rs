@@ -143,6 +143,32 @@ impl<'a> Job<'a> {
         self.node.get("env")
     }
 
+    /// Every value the strategy matrix gives `matrix.<path>`: listed values, `include:` entries,
+    /// or the expression the whole matrix comes from (`${{ fromJSON(...) }}`).
+    pub fn matrix_values(&self, path: &[&str]) -> Vec<&'a str> {
+        let Some(matrix) = self.node.get("strategy").and_then(|s| s.get("matrix")) else { return Vec::new() };
+        let mut texts = Vec::new();
+        match (matrix.as_str(), path.split_first()) {
+            (Some(text), _) => texts.push(text),
+            (None, Some((key, rest))) => {
+                for (name, _, value) in matrix.entries() {
+                    if name.eq_ignore_ascii_case(key) {
+                        scalars_at(value, rest, &mut texts);
+                    }
+                    if name == "include" {
+                        for entry in value.items() {
+                            for (_, _, v) in entry.entries().filter(|(n, _, _)| n.eq_ignore_ascii_case(key)) {
+                                scalars_at(v, rest, &mut texts);
+                            }
+                        }
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        texts
+    }
+
     /// The step with this `id:` (ids are case-insensitive).
     pub fn step_with_id(&self, id: &str) -> Option<(usize, Step<'a>)> {
         self.steps().into_iter().enumerate().find(|(_, s)| s.id().is_some_and(|i| i.eq_ignore_ascii_case(id)))
@@ -195,6 +221,76 @@ impl<'a> Step<'a> {
         let text = node.as_str()?;
         // Block scalars (`run: |`) are marked at their first line of text.
         Some(RunScript { text, first_line: node.line, node })
+    }
+}
+
+/// The scopes a `permissions:` value grants write access to (`write-all` for that shorthand).
+pub fn write_scopes(permissions: &Node) -> Vec<&str> {
+    match permissions.as_str() {
+        Some("write-all") => vec!["write-all"],
+        _ => permissions.entries().filter(|(_, _, v)| v.as_str() == Some("write")).map(|(k, _, _)| k).collect(),
+    }
+}
+
+/// The names of the secrets a node reads (`secrets.NAME` in any expression under it), without
+/// the job token (`secrets.GITHUB_TOKEN`), which every run has.
+pub fn secrets_read(node: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut visit = |text: &str| {
+        for expansion in expr::expansions(text) {
+            let lower = expansion.body.to_ascii_lowercase();
+            let mut rest = lower.as_str();
+            while let Some(i) = rest.find("secrets.") {
+                let name: String =
+                    rest[i + 8..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                if !name.is_empty() && name != "github_token" && !out.contains(&name) {
+                    out.push(name.to_ascii_uppercase());
+                }
+                rest = &rest[i + 8..];
+            }
+        }
+    };
+    walk_scalars(node, &mut visit);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The scalar strings under `node` along `path` (`*` or a key per segment; lists are walked).
+fn scalars_at<'a>(node: &'a Node, path: &[&str], out: &mut Vec<&'a str>) {
+    if let Some(items) = node.as_seq() {
+        items.iter().for_each(|item| scalars_at(item, path, out));
+        return;
+    }
+    match path.split_first() {
+        None => {
+            if let Some(text) = node.as_str() {
+                out.push(text);
+            } else {
+                node.entries().for_each(|(_, _, value)| scalars_at(value, &[], out));
+            }
+        }
+        Some((key, rest)) => {
+            for (name, _, value) in node.entries() {
+                if *key == "*" || name.eq_ignore_ascii_case(key) {
+                    scalars_at(value, rest, out);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` on every scalar under `node`, keys included.
+pub fn walk_scalars<'a>(node: &'a Node, f: &mut impl FnMut(&'a str)) {
+    if let Some(text) = node.as_str() {
+        f(text);
+    }
+    for item in node.items() {
+        walk_scalars(item, f);
+    }
+    for (key, value) in node.as_map().unwrap_or(&[]) {
+        walk_scalars(key, f);
+        walk_scalars(value, f);
     }
 }
 

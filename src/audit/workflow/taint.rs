@@ -282,32 +282,10 @@ impl<'w> Tracer<'w> {
             .collect()
     }
 
-    /// `matrix.KEY...`: every value the strategy gives it (lists, `include:` entries, or the
-    /// expression the whole matrix comes from).
+    /// `matrix.KEY...`: every value the strategy gives it.
     fn matrix(&self, job: &Job<'_>, path: &[&str], depth: usize) -> Vec<Source> {
-        let Some(matrix) = job.node.get("strategy").and_then(|s| s.get("matrix")) else { return Vec::new() };
         let place = Place { job: Some(job), step: None };
-        let mut texts = Vec::new();
-        match (matrix.as_str(), path.split_first()) {
-            (Some(text), _) => texts.push(text),
-            (None, Some((key, rest))) => {
-                for (name, _, value) in matrix.entries() {
-                    if name.eq_ignore_ascii_case(key) {
-                        scalars_at(value, rest, &mut texts);
-                    }
-                    if name == "include" {
-                        for entry in value.items() {
-                            entry
-                                .entries()
-                                .filter(|(n, _, _)| n.eq_ignore_ascii_case(key))
-                                .for_each(|(_, _, v)| scalars_at(v, rest, &mut texts));
-                        }
-                    }
-                }
-            }
-            (None, None) => {}
-        }
-        texts.into_iter().flat_map(|text| self.text(text, place, depth + 1)).collect()
+        job.matrix_values(path).into_iter().flat_map(|text| self.text(text, place, depth + 1)).collect()
     }
 
     /// What step `index` of `job` writes as `name` to `$GITHUB_OUTPUT` or `$GITHUB_ENV`.
@@ -357,28 +335,4 @@ impl<'w> Tracer<'w> {
 /// expressions look them up without case).
 fn lookup<'a>(env: &'a Node, name: &str) -> Option<&'a Node> {
     env.entries().find(|(key, _, _)| key.eq_ignore_ascii_case(name)).map(|(_, _, value)| value)
-}
-
-/// The scalar strings under `node` along `path` (`*` or a key per segment; lists are walked).
-fn scalars_at<'a>(node: &'a Node, path: &[&str], out: &mut Vec<&'a str>) {
-    if let Some(items) = node.as_seq() {
-        items.iter().for_each(|item| scalars_at(item, path, out));
-        return;
-    }
-    match path.split_first() {
-        None => {
-            if let Some(text) = node.as_str() {
-                out.push(text);
-            } else {
-                node.entries().for_each(|(_, _, value)| scalars_at(value, &[], out));
-            }
-        }
-        Some((key, rest)) => {
-            for (name, _, value) in node.entries() {
-                if *key == "*" || name.eq_ignore_ascii_case(key) {
-                    scalars_at(value, rest, out);
-                }
-            }
-        }
-    }
 }
