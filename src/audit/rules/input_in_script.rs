@@ -64,7 +64,7 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
                 "{} is pasted into {}: its value comes from {}, chosen for each run",
                 shown::value(&format!("${{{{ {} }}}}", injection.expression)),
                 injection.into,
-                injection.origins()
+                shown::escape(&shown::clip(&injection.origins(), 4 * shown::MAX_SHOWN))
             ),
         );
     }

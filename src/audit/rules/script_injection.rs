@@ -61,7 +61,7 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
                 "{} is pasted into {}: its value comes from {}, which anyone on GitHub can set",
                 shown::value(&format!("${{{{ {} }}}}", injection.expression)),
                 injection.into,
-                injection.origins()
+                shown::escape(&shown::clip(&injection.origins(), 4 * shown::MAX_SHOWN))
             ),
         );
     }

@@ -3,6 +3,7 @@
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::workflow::Workflow;
 use crate::report::Severity;
+use crate::shown;
 
 pub static RULE: Rule = Rule {
     code: "BW020",
@@ -37,7 +38,7 @@ jobs:
 ```
 
 ## Compared with other linters
-Same as zizmor's `excessive-permissions` for workflow-level write scopes (zizmor rates most scopes high; berth rates them medium like BW007's `write-all`: breadth, not a way in). zizmor's medium finding for a workflow with no `permissions:` at all is BW008. A workflow with a single job is not reported: there the top level is the job's.
+Same as zizmor's `excessive-permissions` for workflow-level write scopes (zizmor rates most scopes high; berth rates them medium like BW007's `write-all`: breadth, not a way in). zizmor's medium finding for a workflow with no `permissions:` at all is BW008. A workflow where at most one job inherits the top-level permissions is not reported (zizmor reports any workflow with more than one job): there the top level is in effect that job's own `permissions:`.
 
 ## References
 - GitHub docs: "Modifying the permissions for the GITHUB_TOKEN"; OpenSSF Scorecard Token-Permissions
@@ -60,9 +61,10 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
                 key.line,
                 key.col,
                 format!(
-                    "`{scope}: write` reaches {} jobs that need not write: {}",
+                    "`{}: write` goes to all {} jobs without `permissions:` of their own: {}",
+                    shown::escape(&shown::clip(scope, shown::MAX_SHOWN)),
                     inheriting.len(),
-                    inheriting.join(", ")
+                    shown::escape(&shown::clip(&inheriting.join(", "), shown::MAX_SHOWN))
                 ),
             );
         }

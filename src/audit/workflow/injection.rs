@@ -112,7 +112,7 @@ pub fn shell_writes(text: &str, file: &str, name: &str) -> Vec<Written> {
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if let Some((var, value)) = shell_assignment(line) {
-            let refs = shell_references(value, &locals);
+            let refs = if passes_text_through(value) { shell_references(value, &locals) } else { Vec::new() };
             locals.insert(var.to_string(), refs);
         }
         if file == "GITHUB_OUTPUT" {
@@ -154,6 +154,31 @@ fn redirected_groups(lines: &[&str], file: &str) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Commands whose output is (a filtered part of) their input, so `X=$(echo "$TITLE" | sed …)` still
+/// holds the title. Any other program's output (`X=$(script/list.py --branch "$BRANCH")`) is its
+/// own, and is not followed.
+const TEXT_FILTERS: &[&str] = &[
+    "echo", "printf", "sed", "tr", "cut", "head", "tail", "awk", "cat", "jq", "grep", "tee", "sort", "uniq", "xargs",
+    "envsubst", "fold", "rev",
+];
+
+/// Whether an assigned value keeps what it reads: plain text, or a command substitution made of
+/// text filters only.
+fn passes_text_through(value: &str) -> bool {
+    let value = value.trim().trim_start_matches('"');
+    let inner = if let Some(rest) = value.strip_prefix("$(") {
+        rest.rsplit_once(')').map_or(rest, |(inner, _)| inner)
+    } else if let Some(rest) = value.strip_prefix('`') {
+        rest.split('`').next().unwrap_or(rest)
+    } else {
+        return true;
+    };
+    inner.split('|').all(|stage| {
+        let program = stage.split_whitespace().find(|w| !w.contains('=')).unwrap_or("");
+        TEXT_FILTERS.contains(&program.rsplit('/').next().unwrap_or(program))
+    })
 }
 
 /// `NAME=value` at the start of a shell line (after `export`, `local`, `readonly`, `declare -x`).
@@ -316,6 +341,16 @@ mod tests {
             [Reference::Expression("github.event.issue.number".into()), Reference::Env("GITHUB_OUTPUT".into())]
         );
         assert!(shell_writes(script, "GITHUB_ENV", "title").is_empty());
+    }
+
+    #[test]
+    fn program_output_is_not_the_input() {
+        let script = "A=$(echo \"${{ github.head_ref }}\" | tr / -)\nB=$(script/list.py --branch \"${{ github.head_ref }}\")\necho \"a=$A\" >> $GITHUB_OUTPUT\necho \"b=$B\" >> $GITHUB_OUTPUT\n";
+        assert_eq!(
+            shell_writes(script, "GITHUB_OUTPUT", "a")[0].references[0],
+            Reference::Expression("github.head_ref".into())
+        );
+        assert_eq!(shell_writes(script, "GITHUB_OUTPUT", "b")[0].references, [Reference::Env("GITHUB_OUTPUT".into())]);
     }
 
     #[test]
