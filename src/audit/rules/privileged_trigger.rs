@@ -3,6 +3,7 @@
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::workflow::{secrets_read, write_scopes, Workflow};
 use crate::report::Severity;
+use crate::shown;
 
 pub static RULE: Rule = Rule {
     code: "BW016",
@@ -82,7 +83,10 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
     scopes.sort();
     scopes.dedup();
     if !scopes.is_empty() {
-        held.push(format!("a token that can write ({})", scopes.join(", ")));
+        held.push(format!(
+            "a token that can write ({})",
+            shown::escape(&shown::clip(&scopes.join(", "), shown::MAX_SHOWN))
+        ));
     } else if top.is_none() && workflow.jobs().iter().any(|j| j.node.get("permissions").is_none()) {
         held.push("the default token (no `permissions:`)".to_string());
     }

@@ -1,7 +1,7 @@
 //! Expressions pasted into code (`run:` scripts and `actions/github-script`'s `script:`), and
 //! what scripts write to `$GITHUB_OUTPUT` / `$GITHUB_ENV`, for following values between steps.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::expr::expansions;
 use super::taint::{Place, Source, Tracer, Trust};
@@ -62,13 +62,16 @@ pub fn injections(workflow: &Workflow) -> Vec<Injection> {
                 node.as_str().map(|text| (RunScript { text, first_line: node.line, node }, into))
             });
             for (script, into) in run.into_iter().chain(inputs) {
+                let (mut nth, mut counted) = (0, 0);
                 for expansion in expansions(script.text) {
+                    nth += script.text[counted..expansion.offset].matches("${{").count();
+                    counted = expansion.offset;
                     let place = Place { job: Some(job), step: Some(index) };
                     let sources = tracer.expression(expansion.body, place);
                     if sources.is_empty() {
                         continue;
                     }
-                    let (line, column) = workflow.expansion_position(script.node, script.text, expansion.offset);
+                    let (line, column) = workflow.expansion_position(script.node, script.text, expansion.offset, nth);
                     out.push(Injection {
                         job: job.name.to_string(),
                         line,
@@ -131,6 +134,7 @@ pub fn shell_writes(text: &str, file: &str, name: &str) -> Vec<Written> {
             let references = match heredoc {
                 Some(delimiter) => lines[i + 1..]
                     .iter()
+                    .take(MAX_BLOCK_LINES)
                     .take_while(|l| !l.contains(delimiter))
                     .flat_map(|l| shell_references(l, &locals))
                     .collect(),
@@ -142,13 +146,17 @@ pub fn shell_writes(text: &str, file: &str, name: &str) -> Vec<Written> {
     out
 }
 
+/// Longest heredoc or `{ … }` group read, in lines.
+const MAX_BLOCK_LINES: usize = 500;
+
 /// Lines inside `{ … } >> "$file"` groups.
-fn redirected_groups(lines: &[&str], file: &str) -> Vec<usize> {
-    let mut out = Vec::new();
+fn redirected_groups(lines: &[&str], file: &str) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
     for (end, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.starts_with('}') && trimmed.contains(">>") && trimmed.contains(file) {
-            if let Some(start) = (0..end).rev().find(|&i| lines[i].trim_start().starts_with('{')) {
+            let first = end.saturating_sub(MAX_BLOCK_LINES);
+            if let Some(start) = (first..end).rev().find(|&i| lines[i].trim_start().starts_with('{')) {
                 out.extend(start..end);
             }
         }

@@ -17,6 +17,8 @@ pub struct Workflow {
     source: String,
     /// Byte offset of each line's start in `source`.
     line_starts: Vec<usize>,
+    /// Byte offset of every `${{` in `source`.
+    expansion_starts: Vec<usize>,
 }
 
 pub struct Job<'a> {
@@ -32,30 +34,29 @@ pub struct Step<'a> {
 
 impl Workflow {
     pub fn new(root: Node) -> Workflow {
-        Workflow { root, source: String::new(), line_starts: Vec::new() }
+        Workflow { root, source: String::new(), line_starts: Vec::new(), expansion_starts: Vec::new() }
     }
 
     /// A workflow with the text it was parsed from, so positions inside folded (`>`) and quoted
     /// multi-line scalars are exact.
     pub fn with_source(root: Node, source: &str) -> Workflow {
         let line_starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Workflow { root, source: source.to_string(), line_starts }
+        let expansion_starts = source.match_indices("${{").map(|(i, _)| i).collect();
+        Workflow { root, source: source.to_string(), line_starts, expansion_starts }
     }
 
-    /// The line and column of the `${{` that starts at `offset` in `node`'s text: the same
-    /// occurrence of `${{` counted from where the node starts in the file. Without the file's
-    /// text, the line is counted from the node's line breaks.
-    pub fn expansion_position(&self, node: &Node, text: &str, offset: usize) -> (u32, u32) {
+    /// The line and column of the `${{` that starts at `offset` in `node`'s text, which holds
+    /// `nth` other `${{` before it: the same occurrence counted from where the node starts in the
+    /// file. Without the file's text, the line is counted from the node's line breaks.
+    pub fn expansion_position(&self, node: &Node, text: &str, offset: usize, nth: usize) -> (u32, u32) {
         let offset = offset.min(text.len());
-        let nth = text[..offset].matches("${{").count();
         let start = self.line_starts.get(node.line.saturating_sub(1) as usize).map(|&line| {
             let rest = &self.source[line..];
             line + rest.char_indices().nth(node.col.saturating_sub(1) as usize).map_or(0, |(i, _)| i)
         });
-        if let Some((start, found)) =
-            start.and_then(|start| Some((start, self.source[start..].match_indices("${{").nth(nth)?)))
-        {
-            let at = start + found.0;
+        let found = start
+            .and_then(|start| self.expansion_starts.get(self.expansion_starts.partition_point(|&e| e < start) + nth));
+        if let Some(&at) = found {
             let line = self.line_starts.partition_point(|&s| s <= at);
             let line_start = self.line_starts[line - 1];
             return (line as u32, self.source[line_start..at].chars().count() as u32 + 1);

@@ -4,7 +4,8 @@
 //! written to `$GITHUB_ENV`, step outputs (`run:` scripts and `actions/github-script`), job
 //! outputs (`needs.*.outputs.*`) and the strategy matrix back to the context that set them.
 
-use std::collections::BTreeSet;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
 
 use super::expr::{expansions, value_contexts};
 use super::{Job, Workflow};
@@ -104,6 +105,9 @@ const SAME_REPOSITORY: &[&str] = &[
 /// The outsider-set fields such a condition rules out.
 const HEAD_FIELDS: &[&str] = &["github.head_ref", "github.event.pull_request.", "github.event.workflow_run."];
 
+/// Most contexts looked up for one expression.
+const MAX_LOOKUPS: usize = 2_000;
+
 /// How deep a chain of `env`, outputs and jobs is followed.
 const MAX_DEPTH: usize = 12;
 
@@ -156,14 +160,23 @@ pub struct Place<'a> {
     pub step: Option<usize>,
 }
 
+/// A step's write to `$GITHUB_OUTPUT` or `$GITHUB_ENV`: (job, step index, file, name).
+type WriteKey = (String, usize, String, String);
+
 pub struct Tracer<'w> {
     workflow: &'w Workflow,
     jobs: Vec<Job<'w>>,
+    /// Contexts still to be looked up for the current expression: chains can branch at every
+    /// step, and a hostile file must not make that exponential.
+    budget: Cell<usize>,
+    /// What each step writes, by (job, step, file, name): scripts are read once, however many
+    /// expressions read their outputs.
+    written: RefCell<HashMap<WriteKey, Vec<Source>>>,
 }
 
 impl<'w> Tracer<'w> {
     pub fn new(workflow: &'w Workflow) -> Tracer<'w> {
-        Tracer { workflow, jobs: workflow.jobs() }
+        Tracer { workflow, jobs: workflow.jobs(), budget: Cell::new(0), written: RefCell::new(HashMap::new()) }
     }
 
     pub fn jobs(&self) -> &[Job<'w>] {
@@ -175,6 +188,7 @@ impl<'w> Tracer<'w> {
     /// branch and pull request fields are set by someone who can push, not by anyone.
     pub fn expression(&self, body: &str, place: Place<'_>) -> Vec<Source> {
         let mut out = BTreeSet::new();
+        self.budget.set(MAX_LOOKUPS);
         let same_repository = self.same_repository(place);
         for context in value_contexts(body) {
             for mut source in self.context(&context, place, true, 0) {
@@ -212,9 +226,10 @@ impl<'w> Tracer<'w> {
     }
 
     fn context(&self, context: &str, place: Place<'_>, whole: bool, depth: usize) -> Vec<Source> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || self.budget.get() == 0 {
             return Vec::new();
         }
+        self.budget.set(self.budget.get() - 1);
         if let Some((trust, origin)) = listed(context, whole) {
             let origin = if context.len() > origin.len() { context } else { origin };
             return vec![Source { trust, origin: origin.to_string(), via: Vec::new() }];
@@ -290,6 +305,19 @@ impl<'w> Tracer<'w> {
 
     /// What step `index` of `job` writes as `name` to `$GITHUB_OUTPUT` or `$GITHUB_ENV`.
     fn written(&self, job: &Job<'_>, index: usize, file: &str, name: &str, depth: usize) -> Vec<Source> {
+        let key = (job.name.to_string(), index, file.to_string(), name.to_ascii_lowercase());
+        if let Some(found) = self.written.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.read_writes(job, index, file, name, depth);
+        // A result cut short by the budget is not the whole answer: keep it for this expression only.
+        if self.budget.get() > 0 {
+            self.written.borrow_mut().insert(key, found.clone());
+        }
+        found
+    }
+
+    fn read_writes(&self, job: &Job<'_>, index: usize, file: &str, name: &str, depth: usize) -> Vec<Source> {
         let Some(step) = job.steps().into_iter().nth(index) else { return Vec::new() };
         let place = Place { job: Some(job), step: Some(index) };
         let (text, javascript) = match (step.run(), step.github_script()) {
