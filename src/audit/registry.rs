@@ -101,6 +101,7 @@ pub static RULES: &[&Rule] = &[
     &job_image_not_pinned::RULE,
     &github_app_token_scope::RULE,
     &workflow_write_permissions::RULE,
+    &release_cache::RULE,
 ];
 
 /// Every rule's metadata, for renderers.

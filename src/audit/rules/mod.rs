@@ -71,6 +71,7 @@ pub mod privileged_trigger;
 pub mod pull_request_target_checkout;
 pub mod read_only_missing;
 pub mod relative_workdir;
+pub mod release_cache;
 pub mod root_user;
 pub mod script_injection;
 pub mod secret_deleted_later;
