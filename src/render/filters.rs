@@ -47,9 +47,8 @@ mod tests {
     fn yaml_quote_keeps_one_scalar() {
         assert_eq!(yaml_quote("a: b"), "\"a: b\"");
         assert_eq!(yaml_quote("x\nRUN id"), "\"x\\nRUN id\"");
-        let parsed: crate::yaml::Value =
-            crate::yaml::from_str(&format!("k: {}", yaml_quote("\"q\": [1]\n- x"))).unwrap();
-        assert_eq!(parsed["k"].as_str(), Some("\"q\": [1]\n- x"));
+        let parsed = crate::yaml::tree::parse(&format!("k: {}", yaml_quote("\"q\": [1]\n- x"))).unwrap();
+        assert_eq!(parsed.get("k").and_then(|k| k.as_str()), Some("\"q\": [1]\n- x"));
     }
 
     #[test]
