@@ -54,8 +54,10 @@ meta = json.load(sys.stdin)
 used = {tuple(line.split()) for line in open(sys.argv[1])}
 key = lambda v: tuple((list(map(int, v.split("."))) + [0, 0])[:3])
 ours = next(p for p in meta["packages"] if p["id"] in meta["workspace_members"])
-deps = [(p["rust_version"], p["name"]) for p in meta["packages"]
-        if p.get("rust_version") and (p["name"], p["version"]) in used and p is not ours]
+# Without a rust-version, a crate still needs the first Rust of its edition.
+edition_floor = {"2015": "1.0", "2018": "1.31", "2021": "1.56", "2024": "1.85"}
+deps = [(p.get("rust_version") or edition_floor[p["edition"]], p["name"]) for p in meta["packages"]
+        if (p["name"], p["version"]) in used and p is not ours]
 top = max(key(v) for v, _ in deps)
 needing = ", ".join(sorted(n for v, n in deps if key(v) == top))
 print("    rust-version %s; dependencies need up to %s (%s)" % (ours["rust_version"], ".".join(map(str, top)), needing))
