@@ -5,14 +5,19 @@ use crate::audit::dockerfile::{Dockerfile, Instruction, Stage};
 use crate::audit::shell::{Command, Script};
 
 /// Every RUN (also inside ONBUILD) with its parsed scripts.
-pub fn runs(file: &Dockerfile) -> Vec<(&Instruction, Vec<Script>)> {
+pub fn runs(file: &Dockerfile) -> Vec<(&Instruction, &[Script])> {
     file.all().filter(|(i, _)| i.keyword == "RUN").map(|(i, _)| (i, i.scripts())).collect()
+}
+
+/// The RUNs whose layers are in the shipped image (see [`Dockerfile::shipped`]).
+pub fn shipped_runs(file: &Dockerfile) -> Vec<(&Instruction, &[Script])> {
+    file.shipped().filter(|(i, _)| i.keyword == "RUN").map(|(i, _)| (i, i.scripts())).collect()
 }
 
 /// Calls `f` for every command of every RUN, with the command's line and column.
 pub fn for_each_command(file: &Dockerfile, mut f: impl FnMut(&Instruction, &Command, (u32, u32))) {
     for (instruction, scripts) in runs(file) {
-        for script in &scripts {
+        for script in scripts {
             for command in script.commands() {
                 f(instruction, command, instruction.position(command.start()));
             }
