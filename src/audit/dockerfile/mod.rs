@@ -68,6 +68,8 @@ pub struct Instruction {
     pub shell: Shell,
     /// For RUN: the scripts it executes, parsed once by [`Dockerfile::parse`].
     scripts: Vec<Script>,
+    /// For the instructions in [`WORD_KEYWORDS`] in shell form: the arguments as shell words.
+    words: Vec<shell::Word>,
     /// For text that is not ASCII: (byte offset, characters before it) every few hundred bytes,
     /// so a column costs the same on a 50 MB line as on a short one.
     char_marks: Vec<(usize, usize)>,
@@ -89,6 +91,9 @@ pub fn quote(text: &str) -> String {
     let clipped = crate::shown::clip(text, crate::shown::MAX_SHOWN);
     format!("`{}`", crate::shown::escape(&clipped))
 }
+
+/// Instructions whose shell-form arguments are read as shell words (quotes removed).
+const WORD_KEYWORDS: &[&str] = &["ENV", "ARG", "LABEL", "COPY", "ADD", "WORKDIR", "USER", "EXPOSE", "VOLUME"];
 
 /// Bytes between two entries of [`Instruction::char_marks`].
 const MARK_EVERY: usize = 256;
@@ -208,16 +213,28 @@ impl Instruction {
         scripts
     }
 
+    /// The shell-form arguments of ENV, ARG, LABEL, COPY, ADD, WORKDIR, USER, EXPOSE and VOLUME
+    /// as words, quotes and escapes removed, with their offsets in [`Instruction::text`].
+    pub fn words(&self) -> &[shell::Word] {
+        &self.words
+    }
+
+    fn parse_words(&self, budget: &mut shell::Budget) -> Vec<shell::Word> {
+        if self.json.is_some() || !WORD_KEYWORDS.contains(&self.keyword.as_str()) {
+            return Vec::new();
+        }
+        let script = shell::parse_in(self.args(), self.args_offset, budget);
+        script
+            .pipelines
+            .into_iter()
+            .flat_map(|p| p.commands)
+            .flat_map(|c| c.assignments.into_iter().chain(c.words))
+            .collect()
+    }
+
     /// `KEY=value` pairs of ENV, ARG and LABEL (also the legacy `ENV KEY value` form).
     pub fn key_values(&self) -> Vec<KeyValue> {
-        let args = self.args();
-        let script = shell::parse(args, self.args_offset);
-        let words: Vec<&shell::Word> = script
-            .pipelines
-            .iter()
-            .flat_map(|p| &p.commands)
-            .flat_map(|c| c.assignments.iter().chain(&c.words))
-            .collect();
+        let words = &self.words;
         let Some(first) = words.first() else { return Vec::new() };
         if self.keyword == "ENV" && !first.text.contains('=') {
             // The value is the raw text after the key's word (its end is an offset in `text`).
@@ -252,9 +269,16 @@ impl Dockerfile {
     pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
         let parsed = parse::parse(src)?;
         let mut instructions = parsed.instructions;
+        let mut budget = shell::Budget::default();
+        for instruction in instructions.iter_mut() {
+            instruction.words = instruction.parse_words(&mut budget);
+            if let Some(inner) = instruction.onbuild.as_deref_mut() {
+                inner.words = inner.parse_words(&mut budget);
+            }
+            check_budget(&budget, instruction)?;
+        }
         let stages = stages::stages(&instructions)?;
         let shells = stages::shells(&instructions, &stages);
-        let mut budget = shell::Budget::default();
         for (instruction, shell) in instructions.iter_mut().zip(shells) {
             let shell = shell.unwrap_or_default();
             if let Some(inner) = instruction.onbuild.as_deref_mut() {
@@ -267,16 +291,7 @@ impl Dockerfile {
             if instruction.keyword == "RUN" {
                 instruction.scripts = instruction.parse_scripts(&mut budget);
             }
-            if let Some(limit) = budget.hit() {
-                return Err(ParseError {
-                    line: instruction.line,
-                    col: instruction.col,
-                    message: format!(
-                        "this RUN brings the file to {limit}, more than berth analyses; \
-                         move the script into a file and run that (COPY script.sh, RUN ./script.sh)"
-                    ),
-                });
-            }
+            check_budget(&budget, instruction)?;
         }
         Ok(Dockerfile { instructions, stages, escape: parsed.escape })
     }
@@ -328,6 +343,22 @@ impl Dockerfile {
     /// The names of stages, lower case.
     pub fn is_stage_name(&self, name: &str) -> bool {
         self.stages.iter().any(|s| s.name.as_deref() == Some(&name.to_ascii_lowercase()))
+    }
+}
+
+/// An error at the instruction that made parsing stop at a bound.
+fn check_budget(budget: &shell::Budget, instruction: &Instruction) -> Result<(), ParseError> {
+    match budget.hit() {
+        None => Ok(()),
+        Some(limit) => Err(ParseError {
+            line: instruction.line,
+            col: instruction.col,
+            message: format!(
+                "this {} brings the file to {limit}, more than berth analyses; move long scripts into a \
+                 file and run that (COPY script.sh, RUN ./script.sh)",
+                instruction.keyword
+            ),
+        }),
     }
 }
 

@@ -317,6 +317,7 @@ fn build(
         onbuild: None,
         shell: Default::default(),
         scripts: Vec::new(),
+        words: Vec::new(),
         char_marks: Vec::new(),
     };
     if keyword == "ONBUILD" {

@@ -1,6 +1,7 @@
 //! One file per rule. Each file holds the rule's metadata, documentation, check and tests; the
 //! registry lists them once, in code order.
 
+pub mod packages;
 pub mod support;
 
 pub mod action_not_pinned;
