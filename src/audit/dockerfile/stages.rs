@@ -93,6 +93,9 @@ pub(super) fn stages(instructions: &[Instruction]) -> Result<Vec<Stage>, ParseEr
             "ARG" if stages.is_empty() => {
                 for kv in instruction.key_values() {
                     if let Some(value) = kv.value {
+                        // A default may use earlier ARGs (`ARG IMAGE=$REGISTRY/app`), as BuildKit
+                        // expands them when the ARG is declared.
+                        let value = substitute(&value, &global_args).unwrap_or(value);
                         global_args.insert(kv.key, value);
                     }
                 }

@@ -15,6 +15,15 @@ fn resolves_arg_defaults_in_from() {
 }
 
 #[test]
+fn arg_defaults_may_use_earlier_args() {
+    let df = Dockerfile::parse(
+        "ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE=$REGISTRY/$OWNER/scipy-notebook\nFROM $BASE\n",
+    )
+    .unwrap();
+    assert_eq!(df.stages[0].image.as_deref(), Some("quay.io/jupyter/scipy-notebook"));
+}
+
+#[test]
 fn reads_env_pairs_in_both_forms() {
     let df = Dockerfile::parse("FROM a\nENV A=1 B=\"x y\" \\\n    C=$HOME\nENV D some value\n").unwrap();
     let kv = df.instructions[1].key_values();

@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
 Flags `COPY --from=x / <dest>` (source `/`, `/.` or `/*`) into a stage that ships (the final
 stage or one it is built `FROM`). A source stage that starts `FROM scratch` and only receives
 copied files is an artifact stage: its root holds nothing but what was selected, and copying it
-whole is the point.
+whole is the point; so is an external image (`COPY --from=gloursdocker/docker / /`, or a stage
+that only names one, `FROM tonistiigi/xx AS xx`), published to be copied this way.
 
 ## Why is this bad?
 A multi-stage build keeps compilers, caches and build-time secrets out of the final image only if the final stage copies selected paths; copying `/` brings everything back.
@@ -43,21 +44,32 @@ same, under `/app`. berth does not flag copies into builder stages, nor from art
     check: Check::Dockerfile(check),
 };
 
-/// A stage built `FROM scratch` that only receives copied files: an artifact stage.
-fn artifact_stage(file: &Dockerfile, name: &str) -> bool {
-    let stage = file.stages.iter().find(|s| s.name.as_deref() == Some(&name.to_ascii_lowercase()));
-    stage.is_some_and(|s| {
-        s.base_stage.is_none()
-            && s.image.as_deref().is_some_and(|i| i.eq_ignore_ascii_case("scratch"))
-            && file.stage_instructions(s).iter().all(|i| !matches!(i.keyword.as_str(), "RUN" | "ONBUILD"))
-    })
+/// Whether `COPY --from=<source> /` copies something other than an artifact: a stage of this
+/// file that built something (or an unknown name, as a stage would be), not an external image
+/// (`--from=tonistiigi/xx`, or a stage that only names one: `FROM tonistiigi/xx AS xx`) and not
+/// an artifact stage (`FROM scratch` that only receives copied files).
+fn copies_a_build_stage(file: &Dockerfile, source: &str) -> bool {
+    let stage = match source.parse::<usize>() {
+        Ok(index) => file.stages.get(index),
+        Err(_) => file.stages.iter().find(|s| s.name.as_deref() == Some(&source.to_ascii_lowercase())),
+    };
+    let Some(stage) = stage else {
+        // An image reference rather than a stage name.
+        return !source.contains(['/', ':', '@', '.', '$']);
+    };
+    let body = file.stage_instructions(stage);
+    let scratch = stage.image.as_deref().is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
+    let alias = stage.base_stage.is_none() && body.is_empty();
+    let artifact =
+        stage.base_stage.is_none() && scratch && body.iter().all(|i| !matches!(i.keyword.as_str(), "RUN" | "ONBUILD"));
+    !(alias || artifact)
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     let file = input.file;
     for (instruction, _) in file.shipped() {
-        let Some(source_stage) = instruction.flag("from").filter(|_| instruction.keyword == "COPY") else { continue };
-        if artifact_stage(file, source_stage) {
+        let Some(source) = instruction.flag("from").filter(|_| instruction.keyword == "COPY") else { continue };
+        if !copies_a_build_stage(file, source) {
             continue;
         }
         let Some((sources, _)) = copy_paths(instruction) else { continue };
@@ -76,8 +88,11 @@ mod tests {
     #[test]
     fn flags_root_copies() {
         assert_eq!(
-            lines(&RULE, "FROM a AS b\nFROM c\nCOPY --from=b / /\nCOPY --from=b /opt/venv /opt/venv\nCOPY / /x\n"),
-            [3]
+            lines(
+                &RULE,
+                "FROM a AS b\nRUN make\nFROM c\nCOPY --from=b / /\nCOPY --from=b /opt/venv /opt/venv\nCOPY / /x\n"
+            ),
+            [4]
         );
     }
 
@@ -87,6 +102,9 @@ mod tests {
         assert!(lines(&RULE, artifact).is_empty());
         let builder = "FROM a AS b\nFROM c AS d\nCOPY --from=b / /\nFROM e\nCOPY --from=d /x /x\n";
         assert!(lines(&RULE, builder).is_empty(), "a copy into a builder stage does not ship");
-        assert_eq!(lines(&RULE, "FROM a AS b\nFROM c\nCOPY --from=b \"/\" /app\n"), [3]);
+        assert_eq!(lines(&RULE, "FROM a AS b\nRUN make\nFROM c\nCOPY --from=b \"/\" /app\n"), [4]);
+        assert_eq!(lines(&RULE, "FROM c\nCOPY --from=build / /\n"), [2], "an unknown name reads as a stage");
+        let images = "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.6.1 AS xx\nFROM c\nCOPY --from=xx / /\nCOPY --from=gloursdocker/docker / /\n";
+        assert!(lines(&RULE, images).is_empty(), "external images are artifacts");
     }
 }

@@ -1,6 +1,7 @@
 //! One file per rule. Each file holds the rule's metadata, documentation, check and tests; the
 //! registry lists them once, in code order.
 
+pub mod modes;
 pub mod packages;
 pub mod support;
 
@@ -68,6 +69,7 @@ pub mod privileged_host_port;
 pub mod pull_request_target_checkout;
 pub mod read_only_missing;
 pub mod relative_workdir;
+pub mod root_until_entrypoint;
 pub mod root_user;
 pub mod script_injection;
 pub mod secret_deleted_later;
@@ -82,6 +84,7 @@ pub mod shared_propagation;
 pub mod shell_form_entrypoint;
 pub mod ssh_server;
 pub mod sudo;
+pub mod sudo_installed;
 pub mod tls_verification_disabled;
 pub mod tmpfs_exec;
 pub mod trivial_healthcheck;
@@ -93,4 +96,5 @@ pub mod untagged_image;
 pub mod untrusted_registry;
 pub mod update_alone;
 pub mod workflow_curl_pipe_shell;
+pub mod world_writable;
 pub mod write_all_permissions;

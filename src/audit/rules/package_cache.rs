@@ -86,12 +86,13 @@ fn fills_cache(command: &Command) -> Option<&'static str> {
     if name == "zypper" && ZYPPER_DOWNLOADS.contains(&sub) {
         return Some("zypper");
     }
+    // `yarn install`, `yarn add`, and a bare `yarn` (with install flags only, not `--version`).
+    let args = command.args();
+    let first = args.iter().find(|w| !w.text.starts_with('-')).map(|w| w.text.as_str());
+    let bare = first.is_none() && !args.iter().any(|w| matches!(w.text.as_str(), "--version" | "-v" | "--help" | "-h"));
     let yarn_install = name == "yarn"
-        && matches!(
-            command.args().iter().find(|w| !w.text.starts_with('-')).map(|w| w.text.as_str()),
-            Some("install" | "add") | None
-        )
-        && !command.args().iter().any(|w| w.text.starts_with("--cache-folder"));
+        && (matches!(first, Some("install" | "add")) || bare)
+        && !args.iter().any(|w| w.text.starts_with("--cache-folder"));
     yarn_install.then_some("yarn")
 }
 
@@ -185,5 +186,7 @@ mod tests {
         );
         assert!(lines(&RULE, "FROM a AS b\nRUN dnf install -y gcc\nFROM c\nCOPY --from=b /x /x\n").is_empty());
         assert!(lines(&RULE, "FROM a\nRUN notdnf install x\n").is_empty());
+        assert!(lines(&RULE, "FROM a\nRUN yarn --version && yarn build\n").is_empty());
+        assert_eq!(lines(&RULE, "FROM a\nRUN yarn --frozen-lockfile\n"), [2]);
     }
 }

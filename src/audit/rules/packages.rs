@@ -157,7 +157,9 @@ pub fn removal(command: &Command) -> Option<Removal<'_>> {
         let literal: Vec<&str> = rest.iter().copied().filter(|a| !a.contains('$')).collect();
         match *verb {
             "auto" => {
-                removal.mark_auto_all = rest.iter().any(|a| a.contains('*'));
+                // A pattern (`'.*'`), or names berth cannot see (`apt-mark showmanual | xargs
+                // apt-mark auto`, `apt-mark auto $packages`): treated as every package.
+                removal.mark_auto_all = rest.iter().any(|a| a.contains('*')) || literal.is_empty();
                 removal.mark_auto = literal;
             }
             "manual" => removal.mark_manual = literal,
@@ -274,6 +276,10 @@ mod tests {
             "autoremove with names removes them"
         );
         assert_eq!(ledger(&["apt-get install -y gcc make && apt-get purge -y gcc"]), ["make"]);
+        assert_eq!(
+            ledger(&["apt-get install -y dpkg-dev && apt-mark showmanual | xargs apt-mark auto && apt-get purge -y --auto-remove"]),
+            Vec::<String>::new()
+        );
         assert_eq!(ledger(&["dnf install -y gcc && dnf remove -y gcc", "yum install -y make"]), ["make"]);
         assert_eq!(
             ledger(&["apt-get install -y gcc && apt-mark auto '.*' && apt-mark manual gcc && apt-get autoremove -y"]),

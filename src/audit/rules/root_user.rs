@@ -3,6 +3,7 @@
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
+use super::root_until_entrypoint::privilege_drop;
 use super::support::{final_user, user_part};
 
 pub static RULE: Rule = Rule {
@@ -14,7 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "Switch back to a numeric non-root user (`USER 10001:10001`) after the steps that need root.",
     docs: r#"## What it does
 Flags a final stage whose last `USER` is `root`, `0`, `root:<group>` or `0:<group>`. Builder
-stages are not judged (hadolint #405, #1014 report false positives there).
+stages are not judged (hadolint #405, #1014 report false positives there). When the entrypoint
+visibly drops to another user (`gosu`, `su-exec`, `setpriv`...), BD043 reports it instead, at a
+lower severity.
 
 ## Why is this bad?
 The container's processes run as root: an exploited application owns the container and gets a
@@ -47,7 +50,7 @@ CMD ["python", "app.py"]
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     if let Some(user) = final_user(input.file) {
         let value = user.args().trim();
-        if matches!(user_part(value), "root" | "0") {
+        if matches!(user_part(value), "root" | "0") && privilege_drop(input).is_none() {
             sink.at(user.line, user.col, format!("the final stage runs as `{value}`"));
         }
     }
@@ -69,5 +72,6 @@ mod tests {
         assert!(lines(&RULE, "FROM a AS b\nUSER root\nFROM c\nUSER 1000\n").is_empty());
         assert!(lines(&RULE, "FROM a\nUSER root\nRUN x\nUSER 10001\n").is_empty());
         assert!(lines(&RULE, "FROM a\nUSER rootless\n").is_empty());
+        assert!(lines(&RULE, "FROM a\nUSER root\nENTRYPOINT [\"su-exec\", \"app\", \"x\"]\n").is_empty(), "BD043");
     }
 }

@@ -61,6 +61,7 @@ hadolint DL3013/DL3016/DL3028/DL3062 are `warning`s; berth rates unpinned langua
 const PIP_VALUE_OPTIONS: &[&str] = &[
     "-r",
     "--requirement",
+    "--requirements",
     "-c",
     "--constraint",
     "-e",
@@ -109,6 +110,24 @@ const PIP_VALUE_OPTIONS: &[&str] = &[
     "--index",
     "--default-index",
     "--with",
+    // uv's own (`uv pip install`, `uv tool install`).
+    "-p",
+    "--python-preference",
+    "--index-strategy",
+    "--constraints",
+    "--overrides",
+    "--resolution",
+    "--prerelease",
+    "--exclude-newer",
+    "--link-mode",
+    "--reinstall-package",
+    "--upgrade-package",
+    "--python-platform",
+    "--no-build-package",
+    "--no-binary-package",
+    "--extra",
+    "--torch-backend",
+    "--config-setting",
 ];
 const NPM_VALUE_OPTIONS: &[&str] = &[
     "--loglevel",
@@ -152,9 +171,10 @@ fn operands<'a>(words: &[&'a Word], value_options: &[&str]) -> Vec<&'a Word> {
 
 /// A path, wheel, archive or variable rather than a package name.
 fn local(arg: &str) -> bool {
-    arg.starts_with(['.', '/', '~', '$'])
+    arg.starts_with(['.', '/', '~'])
+        || arg.contains('$')
         || arg.ends_with(".whl")
-        || [".tar", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz"].iter().any(|e| arg.ends_with(e))
+        || [".tar", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".gem"].iter().any(|e| arg.ends_with(e))
         || arg.contains('*')
 }
 
@@ -309,6 +329,11 @@ mod tests {
             "go get example.com/pkg@v1.2.3",
             "go run example.com/pkg@v1.2.3 --foo bar",
             "uv pip install --system -r requirements.txt",
+            "uv pip install --system --python-preference system --index-strategy unsafe-best-match -r r.txt",
+            "uv tool install -p 3.13 \"serena-agent@1.0\" --prerelease=allow",
+            "pip install tensorflow${TF_POSTFIX}",
+            "uv pip install --system --requirements requirements.txt",
+            "gem install --local --force pups-1.4.0.gem",
         ] {
             assert!(!flagged(run), "{run}");
         }

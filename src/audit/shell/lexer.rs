@@ -135,7 +135,7 @@ impl<'a, 'b> Lexer<'a, 'b> {
                         && !cases.is_empty()
                     {
                         cases.pop();
-                    } else if command.words.is_empty() && !word.quoted && is_assignment(&word.text) {
+                    } else if command.words.is_empty() && unquoted_name(&word) && is_assignment(&word.text) {
                         command.assignments.push(word);
                     } else {
                         command.words.push(word);
@@ -406,7 +406,7 @@ impl<'a, 'b> Lexer<'a, 'b> {
             Some('\'') => {
                 // ANSI-C quoting: an escaped literal.
                 self.bump();
-                word.quoted = true;
+                mark_quoted(word);
                 while let Some(c) = self.bump() {
                     match c {
                         '\\' => {
@@ -466,14 +466,14 @@ impl<'a, 'b> Lexer<'a, 'b> {
                     match self.bump() {
                         Some('\n') | None => {}
                         Some(e) => {
-                            word.quoted = true;
+                            mark_quoted(&mut word);
                             word.text.push(e);
                         }
                     }
                 }
                 '\'' => {
                     self.bump();
-                    word.quoted = true;
+                    mark_quoted(&mut word);
                     while let Some(q) = self.bump() {
                         if q == '\'' {
                             break;
@@ -483,7 +483,7 @@ impl<'a, 'b> Lexer<'a, 'b> {
                 }
                 '"' => {
                     self.bump();
-                    word.quoted = true;
+                    mark_quoted(&mut word);
                     while let Some(q) = self.peek() {
                         match q {
                             '"' => {
@@ -540,6 +540,21 @@ impl<'a, 'b> Lexer<'a, 'b> {
         word.subs.push(self.substitution((inner_start, inner_end)));
         word.expands = true;
         word.text.push_str(&self.src[start..self.pos]);
+    }
+}
+
+/// Records that the word is quoted from here on.
+fn mark_quoted(word: &mut Word) {
+    word.quoted = true;
+    word.quote_start.get_or_insert(word.text.len());
+}
+
+/// Whether the part before `=` is unquoted: `A="x y"` is an assignment, `"A=x"` is not.
+fn unquoted_name(word: &Word) -> bool {
+    match (word.quote_start, word.text.find('=')) {
+        (None, _) => true,
+        (Some(quote), Some(eq)) => eq < quote,
+        (Some(_), None) => false,
     }
 }
 

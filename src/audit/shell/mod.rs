@@ -21,6 +21,8 @@ pub struct Word {
     pub end: usize,
     /// Part of the word was quoted.
     pub quoted: bool,
+    /// Where in `text` the first quoted part starts.
+    pub quote_start: Option<usize>,
     /// The word contains an unquoted or double-quoted expansion.
     pub expands: bool,
     /// Command substitutions inside the word.
@@ -320,6 +322,14 @@ mod tests {
         let script = parse("curl -s https://x | sh && echo ok", 0);
         assert_eq!(script.pipelines.len(), 2);
         assert_eq!(script.pipelines[0].commands.len(), 2);
+    }
+
+    #[test]
+    fn assignments_may_quote_their_value() {
+        let script = parse("A=\"x y\" B='z' \"C=1\" cmd", 0);
+        let c = &script.pipelines[0].commands[0];
+        assert_eq!(c.assignments.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["A=x y", "B=z"]);
+        assert_eq!(c.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["C=1", "cmd"]);
     }
 
     #[test]
