@@ -34,6 +34,9 @@ ADD --checksum=sha256:24454f830cdd... https://example.com/tool.tar.gz /opt/
 ```
 
 ## Compared with other linters
+hadolint DL3020 accepts ADD of a URL; berth reports a download without `--checksum`. Both
+accept archives, compressed ones included (`.tar.gz`, `.gz`, `.bz2`, `.xz`), which ADD may
+unpack.
 hadolint DL3020 is an `error`. berth rates ADD medium, as the consolidated rule table does: a local ADD behaves like COPY unless it meets an archive, and the remote-fetch case is what makes it a security concern.
 
 ## References
@@ -44,8 +47,9 @@ hadolint DL3020 is an `error`. berth rates ADD medium, as the consolidated rule 
     check: Check::Dockerfile(check),
 };
 
-const ARCHIVES: &[&str] =
-    &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst"];
+/// What ADD may unpack: tar archives, plain or compressed (it sniffs the content, so a `.gz` may
+/// hold a tar).
+const ARCHIVES: &[&str] = &[".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".tzst", ".gz", ".bz2", ".xz", ".zst"];
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {

@@ -30,6 +30,10 @@ HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-c", "import urllib.requ
 CMD ["python", "app.py"]
 ```
 
+## Compared with other linters
+hadolint DL3057 is off by default; it also warns on a final stage `FROM scratch` with no
+ENTRYPOINT or CMD, which berth treats as an export stage.
+
 ## References
 - CIS Docker Benchmark 4.6; hadolint DL3057; checkov CKV_DOCKER_2; dockle CIS-DI-0006; KICS b03a748a
 "#,

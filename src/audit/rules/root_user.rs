@@ -39,6 +39,10 @@ USER 10001:10001
 CMD ["python", "app.py"]
 ```
 
+## Compared with other linters
+hadolint DL3002 judges the last USER of every stage; berth only the final stage's, as builder
+stages are not what runs.
+
 ## References
 - CIS Docker Benchmark 4.1; OWASP Docker Security Cheat Sheet rule #2
 - hadolint DL3002; checkov CKV_DOCKER_8; KICS 67fd0c4a Last User Is 'root'

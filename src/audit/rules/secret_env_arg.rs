@@ -37,6 +37,8 @@ ENV DB_PASSWORD_FILE=/run/secrets/db_password
 ```
 
 ## Compared with other linters
+hadolint DL3064 also flags `AWS_ACCESS_KEY_ID`, the identifier half of the key pair; berth flags
+the secret half (`AWS_SECRET_ACCESS_KEY`).
 hadolint DL3064 matches name substrings, so it also flags `DB_PASSWORD_FILE=/run/secrets/db_password`, the recommended way to pass a secret (hadolint #1245, #1230). berth matches words and treats `*_FILE` and `*_PATH` names as references, on purpose.
 
 ## References
