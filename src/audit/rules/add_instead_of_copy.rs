@@ -1,5 +1,6 @@
 //! BD012: ADD where COPY (or a verified download) belongs.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -62,10 +63,10 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             let remote = source.contains("://") || source.starts_with("git@");
             if remote {
                 if instruction.flag("checksum").is_none() {
-                    sink.at(line, col, format!("ADD downloads `{source}` with no checksum"));
+                    sink.at(line, col, format!("ADD downloads {} with no checksum", quote(&source)));
                 }
             } else if !ARCHIVES.iter().any(|ext| source.to_ascii_lowercase().ends_with(ext)) {
-                sink.at(line, col, format!("ADD of local `{source}`: use COPY"));
+                sink.at(line, col, format!("ADD of local {}: use COPY", quote(&source)));
             }
         }
     }

@@ -1,5 +1,6 @@
 //! BD034: two stages with the same name.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -44,7 +45,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         if let Some(name) = &stage.name {
             if stages[..i].iter().any(|s| s.name.as_ref() == Some(name)) {
                 let from = &input.file.instructions[stage.from];
-                sink.at(from.line, from.col, format!("stage name `{name}` is already used"));
+                sink.at(from.line, from.col, format!("stage name {} is already used", quote(name)));
             }
         }
     }

@@ -1,5 +1,6 @@
 //! BD002: the last USER of the final stage is root.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -55,7 +56,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     if let Some(user) = final_user(input.file) {
         let value = user.args().trim();
         if matches!(user_part(value), "root" | "0") && privilege_drop(input).is_none() {
-            sink.at(user.line, user.col, format!("the final stage runs as `{value}`"));
+            sink.at(user.line, user.col, format!("the final stage runs as {}", quote(value)));
         }
     }
 }

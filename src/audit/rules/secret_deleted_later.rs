@@ -1,5 +1,6 @@
 //! BD011: a credential file written in one layer and deleted in a later one.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::secrets::{is_secret_file, secret_in_text};
 use crate::report::Severity;
@@ -73,7 +74,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                                         *at < index && (w == path || w.starts_with(&format!("{path}/")))
                                     }) {
                                         let (l, c) = instruction.position(word.start);
-                                        sink.at(l, c, format!("`{path}` was written by line {line}; deleting it here leaves it in that layer"));
+                                        sink.at(l, c, format!("{} was written by line {line}; deleting it here leaves it in that layer", quote(path)));
                                     }
                                 }
                             }

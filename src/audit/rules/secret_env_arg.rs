@@ -1,5 +1,6 @@
 //! BD008: ENV or ARG named like a credential, with a value that ends up in the image.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::secrets::is_credential_name;
 use crate::report::Severity;
@@ -68,15 +69,17 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             let (line, col) = instruction.position(kv.offset);
             match (kind, kv.value.as_deref()) {
                 ("ENV", Some(v)) if !harmless(v) => {
-                    sink.at(line, col, format!("ENV `{}` puts a credential in the image configuration", kv.key))
+                    sink.at(line, col, format!("ENV {} puts a credential in the image configuration", quote(&kv.key)))
                 }
-                ("ARG", None) => {
-                    sink.at(line, col, format!("ARG `{}`: build arguments are recorded in the image history", kv.key))
-                }
+                ("ARG", None) => sink.at(
+                    line,
+                    col,
+                    format!("ARG {}: build arguments are recorded in the image history", quote(&kv.key)),
+                ),
                 ("ARG", Some(v)) if !harmless(v) => sink.at(
                     line,
                     col,
-                    format!("ARG `{}` has a credential default, recorded in the image history", kv.key),
+                    format!("ARG {} has a credential default, recorded in the image history", quote(&kv.key)),
                 ),
                 _ => {}
             }
