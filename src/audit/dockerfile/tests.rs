@@ -111,3 +111,31 @@ fn oversized_scripts_and_files_are_errors_that_name_the_line() {
     let e = Dockerfile::parse(&many).unwrap_err();
     assert_eq!(e.line as usize, MAX_INSTRUCTIONS + 1);
 }
+
+/// Smaller versions of scripts/adversarial-audit.sh's inputs, through every rule: each ends with
+/// findings or a clear error, never a panic or a stack overflow (the script bounds time and
+/// memory on the full sizes).
+#[test]
+fn hostile_inputs_end_cleanly_through_every_rule() {
+    let config = crate::audit::config::Config::default();
+    let cases = [
+        format!("FROM a\nRUN {}b\n", "a && ".repeat(20_000)),
+        format!("FROM a\nRUN {}x; {}\n", "{ ".repeat(16_000), "}; ".repeat(16_000)),
+        format!("FROM a\nRUN {}x{}\n", "( ".repeat(20_000), " )".repeat(20_000)),
+        format!("FROM a\nRUN {}x{}\n", "$( ".repeat(20_000), " )".repeat(20_000)),
+        format!("FROM a\nRUN echo {}\n", "`".repeat(20_001)),
+        format!("FROM a\nRUN <<EOF\n{}EOF\n", "cat <<X\nbody\nX\n".repeat(5_000)),
+        format!("FROM a\nRUN {}b\n", "é && ".repeat(20_000)),
+        format!("FROM a\nENV {}\n", "a=1 ".repeat(20_000)),
+        format!("FROM a\nCOPY <<EOF /x\n{}EOF\n", "line\n".repeat(20_000)),
+        format!("FROM a\nRUN case x in {} esac\n", "a|b) c ;; ".repeat(5_000)),
+        "FROM a\nRUN \u{1b}[2J curl x | sh\nUSER \u{1b}]0;x\u{7}\n".to_string(),
+    ];
+    for text in cases {
+        let result =
+            crate::audit::audit_text("Dockerfile", &text, crate::audit::rule::FileKind::Dockerfile, None, &config);
+        if let Ok(diagnostics) = result {
+            assert!(diagnostics.iter().all(|d| !d.message.contains('\u{1b}')), "control characters are escaped");
+        }
+    }
+}
