@@ -49,8 +49,11 @@ fn rpm_versioned(package: &str) -> bool {
     package.char_indices().any(|(i, c)| c == '-' && package[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
 }
 
+/// A local file, a path, or a name with a variable (which may carry the version).
 fn is_local(package: &str) -> bool {
-    package.starts_with(['/', '.', '$', '~']) || [".deb", ".rpm", ".apk"].iter().any(|e| package.ends_with(e))
+    package.starts_with(['/', '.', '~'])
+        || package.contains('$')
+        || [".deb", ".rpm", ".apk"].iter().any(|e| package.ends_with(e))
 }
 
 fn pinned(manager: Manager, package: &str, module: bool) -> bool {
@@ -97,7 +100,7 @@ mod tests {
 
     #[test]
     fn every_manager_and_its_version_syntax() {
-        let pinned = "FROM a\nRUN apk add --no-cache git~2.52.0 b~=2 c=~2 ./x.apk y-1.1.apk\nRUN yum install -y rpm-sign-4.16.1.3 gcc-c++-1.1.1 openssl-1:1.1.1k\nRUN dnf module install -y tomcat:9\nRUN zypper install -y 'tomcat>=9.0' tomcat=9.0.39 x-9.0.39-1.rpm\nRUN dnf -y group install \"Development Tools\"\n";
+        let pinned = "FROM a\nRUN apk add --no-cache git~2.52.0 b~=2 c=~2 ./x.apk y-1.1.apk\nRUN yum install -y rpm-sign-4.16.1.3 gcc-c++-1.1.1 openssl-1:1.1.1k\nRUN dnf module install -y tomcat:9\nRUN zypper install -y 'tomcat>=9.0' tomcat=9.0.39 x-9.0.39-1.rpm\nRUN dnf -y group install \"Development Tools\"\nRUN microdnf install -y MariaDB-server-${MARIADB_VERSION} postgresql-$PG_MAJOR\n";
         assert!(lines(&RULE, pinned).is_empty());
         let unpinned = "FROM a\nRUN dnf install -y rpm-sign python3 python3-devel\nRUN microdnf module install -y tomcat\nRUN zypper in -y tomcat\nRUN apk add flex\n";
         assert_eq!(lines(&RULE, unpinned), [2, 3, 4, 5]);
