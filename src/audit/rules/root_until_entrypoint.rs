@@ -105,12 +105,11 @@ fn steps_down(command: &Command) -> Option<&'static str> {
     ok.then_some(tool)
 }
 
-/// The program and its arguments that start the container: ENTRYPOINT, else CMD.
-fn start_command(file: &Dockerfile) -> Option<(Vec<String>, &Instruction)> {
+/// The last `keyword` (ENTRYPOINT or CMD) of the final stage and the stages it builds on, as
+/// words, past inits such as `tini --`.
+fn start_command<'a>(file: &'a Dockerfile, keyword: &str) -> Option<(Vec<String>, &'a Instruction)> {
     let lineage = final_lineage(file);
-    let last =
-        |keyword: &str| lineage.iter().rev().find_map(|(_, body)| body.iter().rev().find(|i| i.keyword == keyword));
-    let instruction = last("ENTRYPOINT").or_else(|| last("CMD"))?;
+    let instruction = lineage.iter().rev().find_map(|(_, body)| body.iter().rev().find(|i| i.keyword == keyword))?;
     let words = match &instruction.json {
         Some(items) => items.clone(),
         None => {
@@ -225,17 +224,29 @@ fn installs_step_down_tool(file: &Dockerfile) -> Option<&'static str> {
     None
 }
 
+/// The official image the final stage is built on, when its entrypoint is documented to step
+/// down (see [`STEPPING_DOWN_IMAGES`]).
+fn stepping_down_base(file: &Dockerfile) -> Option<String> {
+    let base = final_lineage(file).first().and_then(|(s, _)| s.image.clone())?;
+    let image = ImageRef::parse(&base);
+    let repository = image.repository();
+    STEPPING_DOWN_IMAGES.contains(&repository).then(|| repository.to_string())
+}
+
+fn official(repository: &str) -> String {
+    format!("the entrypoint of the official {} image switches to its service user", quote(repository))
+}
+
 /// Why the final stage is seen to drop privileges at run time, if it is.
 pub fn privilege_drop(input: &DockerfileInput) -> Option<String> {
     let file = input.file;
-    let Some((words, instruction)) = start_command(file) else {
-        // No ENTRYPOINT or CMD here: the base image's own entrypoint is kept.
-        let base = final_lineage(file).first().and_then(|(s, _)| s.image.clone())?;
-        let image = ImageRef::parse(&base);
-        let repository = image.repository();
-        return STEPPING_DOWN_IMAGES.contains(&repository).then(|| {
-            format!("the entrypoint of the official {} image switches to its service user", quote(repository))
-        });
+    let (words, instruction) = match start_command(file, "ENTRYPOINT") {
+        Some(found) => found,
+        // The base image's ENTRYPOINT is kept (a CMD only gives it arguments), or CMD starts it.
+        None => match stepping_down_base(file) {
+            Some(repository) => return Some(official(&repository)),
+            None => start_command(file, "CMD")?,
+        },
     };
     let program = words.first()?;
     let command = shell::Command {
@@ -254,6 +265,12 @@ pub fn privilege_drop(input: &DockerfileInput) -> Option<String> {
             .iter()
             .find_map(|c| steps_down(c))
             .map(|tool| format!("the entrypoint script {}{from} switches user with {}", quote(program), quote(tool)));
+    }
+    // `ENTRYPOINT ["docker-entrypoint.sh"]` written again over an official image: still its own.
+    if program.rsplit('/').next() == Some("docker-entrypoint.sh") {
+        if let Some(repository) = stepping_down_base(file) {
+            return Some(official(&repository));
+        }
     }
     let script_like = program.ends_with(".sh") || program.contains("entrypoint") || program.contains('/');
     if script_like {
@@ -312,6 +329,16 @@ mod tests {
         let installed = "FROM debian:13\nRUN apt-get update && apt-get install -y gosu && rm -rf /var/lib/apt/lists/*\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n";
         assert_eq!(lines(&RULE, installed), [1], "the script is not on disk, the tool is installed");
         assert_eq!(lines(&RULE, "FROM postgres:17\nCOPY init.sql /docker-entrypoint-initdb.d/\n"), [1]);
+        assert_eq!(
+            lines(&RULE, "FROM postgres:17\nCMD [\"postgres\", \"-c\", \"shared_buffers=256MB\"]\n"),
+            [1],
+            "CMD only"
+        );
+        assert_eq!(
+            lines(&RULE, "FROM redis:8\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"redis-server\"]\n"),
+            [1],
+            "the official entrypoint, named again"
+        );
     }
 
     #[test]
