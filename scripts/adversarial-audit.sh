@@ -47,6 +47,10 @@ write("non-ascii-400k-commands", "FROM a\nRUN " + "é && " * 400_000 + "b\n")
 write("instructions-200k", "FROM a\n" + "RUN a\n" * 200_000)
 write("env-600k-pairs", "FROM a\nENV " + "a=1 " * 600_000 + "\n")
 write("continuations-1m", "FROM a\nRUN a \\\n" + " && b \\\n" * 1_000_000 + " && c\n")
+write("stages-50k", "FROM a AS s0\n" + "".join(f"FROM s{i - 1} AS s{i}\nCOPY --from=s{i - 1} / /x\n" for i in range(1, 50_000)))
+write("apk-adds-100k", "FROM alpine\nRUN " + "apk add x && " * 100_000 + "true\n")
+write("mkdir-chmod-100k", "FROM a\nRUN mkdir " + " ".join(f"/d{i}" for i in range(100_000)) + " && chmod g+s " + " ".join(f"/d{i}" for i in range(100_000)) + "\n")
+write("package-marks-50k", "FROM debian\nRUN apt-get install -y " + " ".join(f"p{i}-dev" for i in range(50_000)) + " && " + "apt-mark auto p0-dev && apt-get autoremove -y && " * 25_000 + "true\n")
 PY
 
 # case  seconds  megabytes  expected status  expected text (in the output, for status 2)
@@ -65,6 +69,10 @@ cases=(
   "instructions-200k         10  400  2 more-than-100000-instructions"
   "env-600k-pairs            10  400  2 more-than"
   "continuations-1m          20  800  2 more-than"
+  "stages-50k                10  800  1 -"
+  "apk-adds-100k             10  400  1 -"
+  "mkdir-chmod-100k          10  400  1 -"
+  "package-marks-50k         10  400  1 -"
 )
 
 failed=0

@@ -263,6 +263,8 @@ pub struct Dockerfile {
     pub instructions: Vec<Instruction>,
     pub stages: Vec<Stage>,
     pub escape: char,
+    /// Stage names (lower case) -> index of the first stage with the name.
+    stage_names: std::collections::HashMap<String, usize>,
 }
 
 impl Dockerfile {
@@ -293,7 +295,13 @@ impl Dockerfile {
             }
             check_budget(&budget, instruction)?;
         }
-        Ok(Dockerfile { instructions, stages, escape: parsed.escape })
+        let mut stage_names = std::collections::HashMap::new();
+        for stage in &stages {
+            if let Some(name) = &stage.name {
+                stage_names.entry(name.clone()).or_insert(stage.index);
+            }
+        }
+        Ok(Dockerfile { instructions, stages, escape: parsed.escape, stage_names })
     }
 
     /// The stage the image is built from when no `--target` is given.
@@ -340,9 +348,14 @@ impl Dockerfile {
         })
     }
 
-    /// The names of stages, lower case.
+    /// Whether a name (any case) is a stage's `AS` name.
     pub fn is_stage_name(&self, name: &str) -> bool {
-        self.stages.iter().any(|s| s.name.as_deref() == Some(&name.to_ascii_lowercase()))
+        self.stage_named(name).is_some()
+    }
+
+    /// The first stage with this `AS` name (any case).
+    pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        self.stage_names.get(&name.to_ascii_lowercase()).map(|&i| &self.stages[i])
     }
 }
 

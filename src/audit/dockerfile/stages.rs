@@ -88,6 +88,8 @@ impl Shell {
 pub(super) fn stages(instructions: &[Instruction]) -> Result<Vec<Stage>, ParseError> {
     let mut global_args: HashMap<String, String> = HashMap::new();
     let mut stages: Vec<Stage> = Vec::new();
+    // Stage names (lower case) -> index; the first stage of a name wins, as in BuildKit.
+    let mut names: HashMap<String, usize> = HashMap::new();
     for (index, instruction) in instructions.iter().enumerate() {
         match instruction.keyword.as_str() {
             "ARG" if stages.is_empty() => {
@@ -117,13 +119,14 @@ pub(super) fn stages(instructions: &[Instruction]) -> Result<Vec<Stage>, ParseEr
                     _ => None,
                 };
                 let image = substitute(image_text, &global_args);
-                let base_stage = image
-                    .as_deref()
-                    .and_then(|img| stages.iter().position(|s| s.name.as_deref() == Some(&img.to_ascii_lowercase())));
+                let base_stage = image.as_deref().and_then(|img| names.get(&img.to_ascii_lowercase()).copied());
                 let windows = match base_stage {
                     Some(base) => stages[base].windows,
                     None => image.as_deref().is_some_and(|i| ImageRef::parse(i).is_windows()),
                 };
+                if let Some(name) = &name {
+                    names.entry(name.clone()).or_insert(stages.len());
+                }
                 stages.push(Stage {
                     index: stages.len(),
                     name,

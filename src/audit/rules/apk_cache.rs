@@ -49,6 +49,13 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             continue;
         }
         let commands: Vec<_> = scripts.iter().flat_map(|s| s.commands()).collect();
+        // The last command that empties the cache: anything before it is cleaned.
+        let last_clean = commands.iter().rposition(|c| {
+            (c.name() == "rm" && c.args().iter().any(|w| CACHE.iter().any(|p| w.text.starts_with(p))))
+                || (c.name() == "apk"
+                    && pm_subcommand(c) == Some("cache")
+                    && c.args().iter().any(|w| w.text == "clean"))
+        });
         for (at, command) in commands.iter().enumerate() {
             if command.name() != "apk" {
                 continue;
@@ -59,12 +66,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                 Some("update") => !command.has_flag(None, &["no-cache"]),
                 _ => false,
             };
-            let cleaned = commands[at..].iter().any(|c| {
-                (c.name() == "rm" && c.args().iter().any(|w| CACHE.iter().any(|p| w.text.starts_with(p))))
-                    || (c.name() == "apk"
-                        && pm_subcommand(c) == Some("cache")
-                        && c.args().iter().any(|w| w.text == "clean"))
-            });
+            let cleaned = last_clean.is_some_and(|clean| clean >= at);
             if keeps && !cleaned {
                 let (line, col) = instruction.position(command.start());
                 let what = if sub == Some("update") {

@@ -84,7 +84,6 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (_, body) in final_lineage(input.file) {
         for instruction in body.iter().filter(|i| i.keyword == "RUN") {
             run += 1;
-            let mut removals = Vec::new();
             for script in instruction.scripts() {
                 for command in script.commands() {
                     if let Some(install) = install(command) {
@@ -96,11 +95,10 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                         }
                     }
                     if let Some(removal) = removal(command) {
-                        removals.push(removal);
+                        ledger.apply(removal);
                     }
                 }
             }
-            ledger.apply(removals);
         }
     }
     // One finding per install command, naming the tools it left.

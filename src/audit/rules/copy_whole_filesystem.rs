@@ -51,7 +51,7 @@ same, under `/app`. berth does not flag copies into builder stages, nor from art
 fn copies_a_build_stage(file: &Dockerfile, source: &str) -> bool {
     let stage = match source.parse::<usize>() {
         Ok(index) => file.stages.get(index),
-        Err(_) => file.stages.iter().find(|s| s.name.as_deref() == Some(&source.to_ascii_lowercase())),
+        Err(_) => file.stage_named(source),
     };
     let Some(stage) = stage else {
         // An image reference rather than a stage name.

@@ -125,7 +125,7 @@ pub fn copy_mode(instruction: &Instruction) -> Option<(&str, String)> {
 
 /// Directories a RUN creates (`mkdir`), so a setgid bit or a sticky world-writable mode on them
 /// is recognised as a directory's.
-pub fn created_directories<'a>(commands: &[&'a Command]) -> Vec<&'a str> {
+pub fn created_directories<'a>(commands: &[&'a Command]) -> std::collections::HashSet<&'a str> {
     commands
         .iter()
         .filter(|c| creates_directories(c))

@@ -131,11 +131,20 @@ fn cleans(command: &Command) -> Option<&'static str> {
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, scripts) in shipped_runs(input.file) {
         let commands: Vec<&Command> = scripts.iter().flat_map(|s| s.commands()).collect();
+        // The last clean of each tool family: an install before it is cleaned.
+        let mut last_clean: Vec<(&str, usize)> = Vec::new();
+        for (at, command) in commands.iter().enumerate() {
+            if let Some(family) = cleans(command) {
+                last_clean.retain(|(f, _)| *f != family);
+                last_clean.push((family, at));
+            }
+        }
+        let cleaned_after = |tool: &str, at: usize| {
+            last_clean.iter().any(|(f, i)| *i >= at && (*f == tool || (*f == "any" && tool != "yarn")))
+        };
         for (at, command) in commands.iter().enumerate() {
             let Some(tool) = fills_cache(command) else { continue };
-            let cleaned = commands[at..]
-                .iter()
-                .any(|c| cleans(c).is_some_and(|cleaned| cleaned == tool || (cleaned == "any" && tool != "yarn")));
+            let cleaned = cleaned_after(tool, at);
             let mounted = if tool == "yarn" {
                 has_cache_mount(instruction, YARN_CACHES)
             } else {

@@ -2,11 +2,13 @@
 //! removes, with apk's virtual groups and apt's `apt-mark auto` + `--auto-remove` idiom, so rules
 //! can follow a package from its install to its removal (in the same RUN or a later one).
 
+use std::collections::HashMap;
+
 use crate::audit::shell::{Command, Word};
 
 use super::support::{apt_subcommand, pm_subcommand};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Manager {
     Apt,
     Apk,
@@ -187,44 +189,128 @@ pub fn package_name(argument: &str) -> &str {
     name.split(':').next().unwrap_or(name)
 }
 
-/// Installed packages followed through the RUNs of a stage chain, in order.
-#[derive(Debug, Default)]
+/// One installed package: where it was installed and the caller's payload.
+#[derive(Debug)]
+struct Entry<T> {
+    group: Option<String>,
+    run: usize,
+    payload: T,
+}
+
+/// Installed packages followed through the RUNs of a stage chain, command by command, to their
+/// removal. apt's marks are modelled: a package installed by name is manual; `apt-mark auto`
+/// (by name or for all) makes it automatic, `apt-mark manual` manual again, and an autoremove
+/// removes the automatic ones.
+///
+/// Every operation costs time in proportion to the words that asked for it (each package moves
+/// between the manual and automatic sets only when a command says so), so a script of any
+/// length is followed in linear time.
+#[derive(Debug)]
 pub struct Ledger<T> {
-    /// (manager, package name, apk group, the RUN's index, payload).
-    entries: Vec<(Manager, String, Option<String>, usize, T)>,
+    /// apt packages installed by name (manual) and marked automatic.
+    apt_manual: HashMap<String, Entry<T>>,
+    apt_auto: HashMap<String, Entry<T>>,
+    /// Packages of the other managers.
+    others: HashMap<(Manager, String), Entry<T>>,
+    /// apk virtual groups: group -> package names.
+    groups: HashMap<String, Vec<String>>,
+    /// (manager, name) in install order, for a stable report.
+    order: Vec<(Manager, String)>,
+}
+
+impl<T> Default for Ledger<T> {
+    fn default() -> Self {
+        Ledger {
+            apt_manual: HashMap::new(),
+            apt_auto: HashMap::new(),
+            others: HashMap::new(),
+            groups: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
 }
 
 impl<T> Ledger<T> {
+    /// A package installed by name in RUN number `run`; a package already installed keeps its
+    /// first place.
     pub fn install(&mut self, manager: Manager, name: &str, group: Option<&str>, run: usize, payload: T) {
-        self.entries.push((manager, name.to_string(), group.map(str::to_string), run, payload));
+        let entry = Entry { group: group.map(str::to_string), run, payload };
+        if let Some(group) = group {
+            self.groups.entry(group.to_string()).or_default().push(name.to_string());
+        }
+        if manager == Manager::Apt {
+            if let Some(existing) = self.apt_auto.remove(name) {
+                // Installing by name marks it manual.
+                self.apt_manual.insert(name.to_string(), existing);
+                return;
+            }
+            if self.apt_manual.contains_key(name) {
+                return;
+            }
+            self.apt_manual.insert(name.to_string(), entry);
+        } else {
+            let key = (manager, name.to_string());
+            if self.others.contains_key(&key) {
+                return;
+            }
+            self.others.insert(key, entry);
+        }
+        self.order.push((manager, name.to_string()));
     }
 
-    /// Applies the removals of one RUN, in order: `apt-mark` marks hold for the rest of the RUN.
-    pub fn apply<'a>(&mut self, removals: impl IntoIterator<Item = Removal<'a>>) {
-        let mut auto_all = false;
-        let mut auto: Vec<String> = Vec::new();
-        let mut manual: Vec<String> = Vec::new();
-        for removal in removals {
-            auto_all |= removal.mark_auto_all;
-            auto.extend(removal.mark_auto.iter().map(|s| s.to_string()));
-            manual.extend(removal.mark_manual.iter().map(|s| s.to_string()));
-            let manager = removal.manager;
-            let names: Vec<&str> = removal.names.iter().map(|n| package_name(n)).collect();
-            let autoremove = removal.autoremove;
-            self.entries.retain(|(m, name, group, _, _)| {
-                let same_manager = Some(*m) == manager;
-                let named = names.iter().any(|n| n == name || group.as_deref() == Some(n));
-                let auto_marked = *m == Manager::Apt
-                    && ((auto_all && !manual.contains(name)) || auto.contains(name))
-                    && !names.contains(&name.as_str());
-                !(same_manager && (named || (autoremove && auto_marked)))
-            });
+    /// Applies what one command removes or marks.
+    pub fn apply(&mut self, removal: Removal<'_>) {
+        if removal.mark_auto_all {
+            self.apt_auto.extend(self.apt_manual.drain());
+        }
+        for name in &removal.mark_auto {
+            if let Some(entry) = self.apt_manual.remove(*name) {
+                self.apt_auto.insert(name.to_string(), entry);
+            }
+        }
+        for name in &removal.mark_manual {
+            if let Some(entry) = self.apt_auto.remove(*name) {
+                self.apt_manual.insert(name.to_string(), entry);
+            }
+        }
+        let Some(manager) = removal.manager else { return };
+        for argument in &removal.names {
+            let name = package_name(argument);
+            match manager {
+                Manager::Apt => {
+                    self.apt_manual.remove(name);
+                    self.apt_auto.remove(name);
+                }
+                _ => {
+                    self.others.remove(&(manager, name.to_string()));
+                    if manager == Manager::Apk {
+                        for member in self.groups.remove(name).unwrap_or_default() {
+                            let still_in_group = self
+                                .others
+                                .get(&(Manager::Apk, member.clone()))
+                                .is_some_and(|e| e.group.as_deref() == Some(name));
+                            if still_in_group {
+                                self.others.remove(&(Manager::Apk, member));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if removal.autoremove && manager == Manager::Apt {
+            self.apt_auto.clear();
         }
     }
 
-    /// What is still installed, in install order.
+    /// What is still installed, in install order: (name, RUN number, payload).
     pub fn remaining(&self) -> impl Iterator<Item = (&str, usize, &T)> {
-        self.entries.iter().map(|(_, name, _, run, payload)| (name.as_str(), *run, payload))
+        self.order.iter().filter_map(|(manager, name)| {
+            let entry = match manager {
+                Manager::Apt => self.apt_manual.get(name).or_else(|| self.apt_auto.get(name)),
+                _ => self.others.get(&(*manager, name.clone())),
+            }?;
+            Some((name.as_str(), entry.run, &entry.payload))
+        })
     }
 }
 
@@ -237,7 +323,6 @@ mod tests {
         let mut ledger = Ledger::default();
         for (index, text) in runs.iter().enumerate() {
             let script = parse(text, 0);
-            let mut removals = Vec::new();
             for command in script.commands() {
                 if let Some(install) = install(command) {
                     for p in &install.packages {
@@ -245,10 +330,9 @@ mod tests {
                     }
                 }
                 if let Some(r) = removal(command) {
-                    removals.push(r);
+                    ledger.apply(r);
                 }
             }
-            ledger.apply(removals);
         }
         ledger.remaining().map(|(n, _, _)| n.to_string()).collect()
     }
@@ -284,6 +368,16 @@ mod tests {
         assert_eq!(
             ledger(&["apt-get install -y gcc && apt-mark auto '.*' && apt-mark manual gcc && apt-get autoremove -y"]),
             ["gcc"]
+        );
+        assert_eq!(ledger(&["apk del .b && apk add --virtual .b gcc"]), ["gcc"], "removed before it was installed");
+        assert_eq!(
+            ledger(&["apt-mark auto '.*' && apt-get install -y gcc && apt-get autoremove -y"]),
+            ["gcc"],
+            "installed by name after the mark: manual"
+        );
+        assert_eq!(
+            ledger(&["apt-get install -y gcc", "apt-mark auto gcc", "apt-get autoremove -y"]),
+            Vec::<String>::new()
         );
     }
 

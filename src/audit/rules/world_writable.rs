@@ -5,6 +5,8 @@ use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
 use super::modes::{command_mode, copy_mode, parse};
+use std::collections::HashSet;
+
 use crate::audit::shell::Script;
 
 pub static RULE: Rule = Rule {
@@ -59,7 +61,7 @@ fn scratch(path: &str) -> bool {
 }
 
 /// Variables a script sets to a fresh temporary directory or file (`dir="$(mktemp -d)"`).
-fn mktemp_variables(script: &Script) -> Vec<&str> {
+fn mktemp_variables(script: &Script) -> HashSet<&str> {
     script
         .commands()
         .iter()
@@ -69,10 +71,12 @@ fn mktemp_variables(script: &Script) -> Vec<&str> {
         .collect()
 }
 
-/// `$name`, `${name}`, or either followed by a subpath.
-fn names_variable(text: &str, name: &str) -> bool {
-    let rest = text.strip_prefix('$').map(|r| r.strip_prefix('{').map_or(r, |b| b)).unwrap_or("");
-    rest.strip_prefix(name).is_some_and(|after| after.is_empty() || after.starts_with(['}', '/']))
+/// The variable a path starts with: `$dir` and `${dir}/x` give `dir`.
+fn leading_variable(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('$')?;
+    let rest = rest.strip_prefix('{').unwrap_or(rest);
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
@@ -102,7 +106,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                 }
                 let open: Vec<String> = targets
                     .iter()
-                    .filter(|t| !scratch(&t.text) && !temporary.iter().any(|v| names_variable(&t.text, v)))
+                    .filter(|t| !scratch(&t.text) && !leading_variable(&t.text).is_some_and(|v| temporary.contains(v)))
                     .map(|t| quote(&t.text))
                     .collect();
                 if !open.is_empty() {
