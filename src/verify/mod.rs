@@ -19,8 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::commands::new::{resolve_all, Gathered};
-use crate::spec::{self, ProjectSpec};
+use crate::spec::{self, ProjectSpec, Sources};
 use cleanup::Cleanup;
 use docker::Docker;
 
@@ -53,10 +52,55 @@ impl Status {
     }
 }
 
+macro_rules! check_ids {
+    ($($variant:ident => $id:literal,)+) => {
+        /// Every check verify runs, in order; the id is what reports and scripts match on.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum CheckId { $($variant),+ }
+
+        impl CheckId {
+            pub const ALL: &'static [CheckId] = &[$(CheckId::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(CheckId::$variant => $id),+ }
+            }
+        }
+    };
+}
+
+check_ids! {
+    Build => "build",
+    ImageUser => "image.user",
+    ImageNoShell => "image.no-shell",
+    ImageNoCompiler => "image.no-compiler",
+    ImageNoSecrets => "image.no-secrets",
+    StackUp => "stack.up",
+    StackHealthy => "stack.healthy",
+    AppReadOnly => "app.read-only",
+    AppCapabilities => "app.capabilities",
+    DbCapabilities => "db.capabilities",
+    DbNotPublished => "db.not-published",
+    AppDbAuth => "app.db-auth",
+    NetworkNoEgress => "network.no-egress",
+    ApiLoopbackOnly => "api.loopback-only",
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// One check's outcome: what was observed, or why it did not run.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
-    pub id: &'static str,
+    pub id: CheckId,
     pub status: Status,
     pub detail: String,
 }
@@ -121,7 +165,7 @@ struct Recorder<'a> {
 }
 
 impl Recorder<'_> {
-    fn record(&mut self, id: &'static str, status: Status, detail: impl Into<String>) {
+    fn record(&mut self, id: CheckId, status: Status, detail: impl Into<String>) {
         // A check cut short by an interruption proves nothing either way.
         if STOP.load(Ordering::SeqCst) {
             return;
@@ -131,20 +175,20 @@ impl Recorder<'_> {
         self.checks.push(result);
     }
 
-    fn pass(&mut self, id: &'static str, detail: impl Into<String>) {
+    fn pass(&mut self, id: CheckId, detail: impl Into<String>) {
         self.record(id, Status::Pass, detail);
     }
 
-    fn fail(&mut self, id: &'static str, detail: impl Into<String>) {
+    fn fail(&mut self, id: CheckId, detail: impl Into<String>) {
         self.record(id, Status::Fail, detail);
     }
 
-    fn skip(&mut self, id: &'static str, detail: impl Into<String>) {
+    fn skip(&mut self, id: CheckId, detail: impl Into<String>) {
         self.record(id, Status::Skip, detail);
     }
 
     /// Records pass or fail from a check's result.
-    fn outcome(&mut self, id: &'static str, result: Result<String, String>) {
+    fn outcome(&mut self, id: CheckId, result: Result<String, String>) {
         match result {
             Ok(detail) => self.pass(id, detail),
             Err(detail) => self.fail(id, detail),
@@ -158,17 +202,17 @@ impl Recorder<'_> {
 
 /// Reads the project's answers from DIR/berth.yml.
 pub fn load_project(dir: &Path) -> Result<ProjectSpec, VerifyError> {
-    let path = dir.join("berth.yml");
-    if !path.is_file() {
+    let path = dir.join(crate::render::ANSWERS_FILE);
+    if std::fs::symlink_metadata(&path).is_err() {
         return Err(VerifyError::Project(format!(
             "no berth.yml in {}: berth verify checks a project berth generated; run `berth new {} -y` first",
-            dir.display(),
-            dir.display()
+            crate::shown::escape(&dir.display().to_string()),
+            crate::shown::shell_word(dir.as_os_str())
         )));
     }
-    let (layer, problems) = spec::load_answers(&path);
-    let gathered = Gathered { layers: vec![spec::defaults(), layer], answers_file: Some(path), problems };
-    resolve_all(&gathered, dir)
+    let gathered = spec::gather(&Sources { dir: dir.to_path_buf(), answers: Some(path), ..Sources::default() });
+    gathered
+        .resolve()
         .map(|resolved| resolved.spec)
         .map_err(|problems| VerifyError::Project(problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")))
 }
@@ -232,9 +276,31 @@ pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Resu
         stack::checks(&docker, &dir, &spec, &project, &image_ref, options.health_timeout, &mut cleanup, &mut rec)?;
     } else {
         for id in image::IDS.iter().chain(stack::IDS) {
-            rec.skip(id, "the image did not build");
+            rec.skip(*id, "the image did not build");
         }
     }
     cleanup.run();
     Ok(Report { project, image: image_ref, checks: rec.checks, seconds: started.elapsed().as_secs_f64() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_id_is_run_by_exactly_one_step_and_documented() {
+        let mut run: Vec<CheckId> = vec![CheckId::Build];
+        run.extend(image::IDS);
+        run.extend(stack::IDS);
+        let mut sorted = run.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), run.len(), "an id run twice: {run:?}");
+        assert_eq!(sorted, CheckId::ALL, "every id is run");
+        let readme = include_str!("../../README.md");
+        for id in CheckId::ALL {
+            assert!(readme.contains(&format!("`{}`", id.as_str())), "{id} is missing from the README");
+            assert_eq!(format!("{id:<20}|"), format!("{:<20}|", id.as_str()), "padding");
+        }
+    }
 }

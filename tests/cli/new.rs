@@ -1,4 +1,4 @@
-use crate::{yaml, Berth};
+use crate::{yaml, yaml_keys, Berth};
 
 const PRESETS: &[&str] = &["api-service", "distroless-batch", "mariadb-etl", "minimal", "postgres-etl"];
 
@@ -30,8 +30,7 @@ fn every_preset_writes_a_hardened_project() {
 
         let compose = yaml(&run.read("proj/docker-compose.prod.yml"));
         assert!(compose.get("version").is_none(), "{preset}: no top-level version");
-        for (name, service) in compose["services"].as_mapping().unwrap() {
-            let name = name.as_str().unwrap();
+        for (name, service) in compose["services"].as_object().unwrap() {
             assert_eq!(service["read_only"], yaml("true"), "{preset}/{name}");
             assert_eq!(service["cap_drop"], yaml("[ALL]"), "{preset}/{name}");
             assert!(service.get("cap_add").is_none(), "{preset}/{name}: no capability added back");
@@ -46,7 +45,7 @@ fn every_preset_writes_a_hardened_project() {
         }
         let _ = run.read("proj/.dockerignore");
         assert!(run.read("proj/secrets/.gitignore").contains('*'));
-        assert!(run.read("proj/berth.yml").contains("name: proj"));
+        assert!(run.read("proj/berth.yml").contains("name: \"proj\""));
         assert!(run.exists("proj/SECURITY.md") && run.exists("proj/.env.prod.example"));
     }
 }
@@ -141,14 +140,14 @@ fn github_workflow_is_pinned_and_least_privilege() {
     assert_eq!(workflow["permissions"], yaml("{}"));
     for line in text.lines().filter(|l| l.trim_start().starts_with("- uses:") || l.trim_start().starts_with("uses:")) {
         let reference = line.split('@').nth(1).expect("pinned");
-        let sha = reference.split_whitespace().next().unwrap();
+        let sha = reference.split_whitespace().next().unwrap().trim_end_matches('"');
         assert_eq!(sha.len(), 40, "{line}");
         assert!(reference.contains("# v"), "version comment: {line}");
     }
     assert!(!text.contains("trivy-action@master"));
     assert!(text.contains("persist-credentials: false"));
     assert!(text.contains("cosign sign --yes"));
-    assert!(text.contains("severity: CRITICAL,HIGH"));
+    assert!(text.contains("severity: \"CRITICAL,HIGH\""));
     assert!(run.read("g/.github/dependabot.yml").contains("package-ecosystem: github-actions"));
 }
 
@@ -311,11 +310,10 @@ fn valid_values_stay_in_their_place() {
         .run()
         .expect_code(0);
     let compose = yaml(&run.read("p/docker-compose.prod.yml"));
-    let keys: Vec<&str> = compose.as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
-    assert_eq!(keys, vec!["name", "services", "networks", "volumes", "secrets"]);
+    let text = run.read("p/docker-compose.prod.yml");
+    assert_eq!(yaml_keys(&text, &[]), vec!["name", "services", "networks", "volumes", "secrets"]);
     assert_eq!(compose["name"], yaml("a-b_c"));
-    let services: Vec<&str> = compose["services"].as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
-    assert_eq!(services, vec!["app", "db"]);
+    assert_eq!(yaml_keys(&text, &["services"]), vec!["app", "db"]);
     assert!(run.exists("p/svc/main.py"), "module entrypoint starter");
     assert!(run.read("p/Dockerfile").contains("CMD [\"-m\",\"svc.main\"]"));
     let workflow = yaml(&run.read("p/.github/workflows/container.yml"));
@@ -352,6 +350,33 @@ fn starter_code_is_valid_python() {
             .status()
             .expect("python3 runs");
         assert!(status.success(), "{database}/{workload}/{build:?}: {entry} does not compile:\n{}", run.read(entry));
+    }
+}
+
+#[test]
+fn ci_files_quote_every_interpolated_value() {
+    for image in ["no", "null", "1.0", "0x10", "true", "ghcr.io/acme/yes"] {
+        for (ci, file) in [("github", "p/.github/workflows/container.yml"), ("gitlab", "p/.gitlab-ci.yml")] {
+            let run = Berth::new().args(&["new", "p", "-y", "--ci", ci, "--image", image]).run().expect_code(0);
+            let text = run.read(file);
+            let root = berth::yaml::tree::parse(&text).unwrap();
+            let section = if ci == "github" { "env" } else { "variables" };
+            let value = root.get(section).and_then(|s| s.get("IMAGE")).unwrap();
+            assert_eq!(
+                value.value,
+                berth::yaml::tree::Value::Scalar { text: image.into(), plain: false },
+                "{ci}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn image_hosts_outside_the_reference_grammar_are_refused() {
+    for image in ["-u.x/etl", "../etl", "a..b/etl", "ghcr.io:/etl", "x.io/a___b"] {
+        let run = Berth::new().args(&["new", "p", "-y", &format!("--image={image}")]).run().expect_code(2);
+        assert!(run.stderr().contains("image = "), "{image}: {}", run.stderr());
+        assert!(!run.exists("p"), "{image}: nothing written");
     }
 }
 
