@@ -86,9 +86,9 @@ pub enum AuditError {
 pub fn run(options: &Options) -> Result<Report, AuditError> {
     let default = Path::new(config::FILE_NAME);
     let config = match &options.config {
-        Some(path) => load_config(path)?,
+        Some(path) => Config::load(path)?,
         // Present in any form: a FIFO or a dangling link is an error, not a missing file.
-        None if std::fs::symlink_metadata(default).is_ok() => load_config(default)?,
+        None if std::fs::symlink_metadata(default).is_ok() => Config::load(default)?,
         None => Config::default(),
     };
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
@@ -116,14 +116,6 @@ pub fn run(options: &Options) -> Result<Report, AuditError> {
     report.diagnostics.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
     report.fail_on = Some(options.fail_on.or(config.fail_on).unwrap_or(Severity::High));
     Ok(report)
-}
-
-/// The configuration file, read as every file berth reads (a regular file, size-capped).
-fn load_config(path: &Path) -> Result<Config, ConfigError> {
-    let shown = display(path);
-    let text = crate::read::text(path)
-        .map_err(|e| ConfigError::Read { path: shown.clone(), source: std::io::Error::other(e.to_string()) })?;
-    Config::parse(&text).map_err(|message| ConfigError::Invalid { path: shown, message })
 }
 
 fn audit_stdin(stdin: &Stdin, config: &Config) -> (String, Result<Vec<Diagnostic>, FileError>) {
@@ -303,11 +295,12 @@ pub fn audit_text(
             let invalid =
                 |e: crate::yaml::tree::YamlError| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message));
             // Compose reads every document of a file and merges them; a workflow is one document.
-            let documents = if kind == FileKind::Compose {
-                crate::yaml::tree::parse_all(text).map_err(invalid)?
-            } else {
-                vec![crate::yaml::tree::parse(text).map_err(invalid)?]
-            };
+            // Both refuse duplicate keys.
+            let mut documents =
+                crate::yaml::tree::parse_all(text, crate::yaml::tree::Duplicates::Refuse).map_err(invalid)?;
+            if kind == FileKind::Workflow {
+                documents.truncate(1);
+            }
             if let Some(bad) = documents.iter().find(|d| d.as_map().is_none()) {
                 return Err(parse_error(bad.line, bad.col, "expected a mapping at the top level".into()));
             }
@@ -320,7 +313,7 @@ pub fn audit_text(
                     }
                 });
             } else {
-                let file = workflow::Workflow::new(root);
+                let file = workflow::Workflow::with_source(root, text);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Workflow(f) = check {
                         f(&file, sink)

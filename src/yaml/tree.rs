@@ -4,8 +4,9 @@
 //! follow, so berth accepts what they accept. This module builds a small tree from them,
 //! resolving anchors, aliases and `<<` merge keys so rules see what Compose sees, and refusing
 //! what would hurt: nesting deeper than [`MAX_DEPTH`] (checked as each collection opens, so
-//! nothing recurses past it), more than [`MAX_NODES`] nodes counting alias expansions ("billion
-//! laughs"), and duplicate keys, which Compose and GitHub refuse too.
+//! nothing recurses past it) and more than [`MAX_NODES`] nodes counting alias expansions
+//! ("billion laughs"). Duplicate keys are kept for readers that report them their own way, or
+//! refused as Compose and GitHub refuse them ([`Duplicates`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -105,16 +106,27 @@ impl Node {
     }
 }
 
-/// Parses the first document of `text`. An empty file is an empty mapping.
+/// What to do with a key a mapping already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicates {
+    /// Keep both entries, in order ([`Node::get`] finds the first).
+    Keep,
+    /// An error at the second, naming the first's line, as Compose (go-yaml) and GitHub refuse
+    /// such a file; keys are compared by their text, `a` and `"a"` alike.
+    Refuse,
+}
+
+/// Parses the first document of `text`, keeping duplicate keys. An empty file is an empty
+/// mapping.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let mut documents = build(text, 1)?;
+    let mut documents = build(text, 1, Duplicates::Keep)?;
     Ok(documents.pop().unwrap_or_else(empty))
 }
 
 /// Parses every document of `text` (Compose reads them all and merges them), in order. An empty
 /// stream is one empty mapping.
-pub fn parse_all(text: &str) -> Result<Vec<Node>, YamlError> {
-    let documents = build(text, usize::MAX)?;
+pub fn parse_all(text: &str, duplicates: Duplicates) -> Result<Vec<Node>, YamlError> {
+    let documents = build(text, usize::MAX, duplicates)?;
     Ok(if documents.is_empty() { vec![empty()] } else { documents })
 }
 
@@ -177,8 +189,8 @@ impl Frame {
     }
 }
 
-#[derive(Default)]
 struct Builder {
+    duplicates: Duplicates,
     stack: Vec<Frame>,
     /// Anchored nodes, with their size and depth.
     anchors: HashMap<String, (Node, usize, usize)>,
@@ -191,8 +203,9 @@ fn error(mark: Mark, message: String) -> YamlError {
 }
 
 /// Builds up to `limit` documents.
-fn build(text: &str, limit: usize) -> Result<Vec<Node>, YamlError> {
-    let mut builder = Builder::default();
+fn build(text: &str, limit: usize, duplicates: Duplicates) -> Result<Vec<Node>, YamlError> {
+    let mut builder =
+        Builder { duplicates, stack: Vec::new(), anchors: HashMap::new(), documents: Vec::new(), nodes: 0 };
     for event in Events::new(text)? {
         let (event, mark) = event?;
         match event {
@@ -291,7 +304,10 @@ impl Builder {
             }
             Frame::Map { built: parent, key, keys, .. } => match key.take() {
                 None => {
-                    if let (Value::Scalar { text, .. }, Value::Map(entries)) = (&built.node.value, &parent.node.value) {
+                    let refuse = self.duplicates == Duplicates::Refuse;
+                    if let (true, Value::Scalar { text, .. }, Value::Map(entries)) =
+                        (refuse, &built.node.value, &parent.node.value)
+                    {
                         if let Some(first) = first_line_of(keys, entries, text) {
                             return Err(error(
                                 Mark { line: built.node.line, col: built.node.col },
@@ -471,6 +487,10 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors_naming_both_lines() {
+        let strict = |text: &str| parse_all(text, Duplicates::Refuse).map(|mut d| d.remove(0));
+        let kept = parse("a: 1\na: 2\n").unwrap();
+        assert_eq!((kept.as_map().unwrap().len(), kept.get("a").unwrap().as_str()), (2, Some("1")));
+        let parse = strict;
         let err = parse("services:\n  a:\n    image: x\n    image: y\n").unwrap_err();
         assert_eq!((err.line, err.col), (4, 5));
         assert_eq!(err.message, "duplicate key \"image\" (first at line 3)");
@@ -499,7 +519,11 @@ mod tests {
 
     #[test]
     fn documents_merge_as_compose_merges_them() {
-        let docs = parse_all("services:\n  a:\n    image: x\n    ports: [80]\n---\nservices:\n  a:\n    ports: [81]\n  b:\n    image: y\n").unwrap();
+        let docs = parse_all(
+            "services:\n  a:\n    image: x\n    ports: [80]\n---\nservices:\n  a:\n    ports: [81]\n  b:\n    image: y\n",
+            Duplicates::Refuse,
+        )
+        .unwrap();
         let merged = merge_documents(docs);
         let services = merged.get("services").unwrap();
         assert_eq!(services.get("a").unwrap().get("image").unwrap().as_str(), Some("x"));
@@ -509,9 +533,9 @@ mod tests {
 
     #[test]
     fn every_document_is_read_by_parse_all() {
-        let docs = parse_all("a: 1\n---\nb: 2\n...\n---\nc: [3\n").unwrap_err();
+        let docs = parse_all("a: 1\n---\nb: 2\n...\n---\nc: [3\n", Duplicates::Keep).unwrap_err();
         assert_eq!(docs.line, 7, "an error in a later document is found: {docs:?}");
-        let docs = parse_all("a: 1\n---\nb: 2\n").unwrap();
+        let docs = parse_all("a: 1\n---\nb: 2\n", Duplicates::Keep).unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].get("b").unwrap().line, 3);
         assert_eq!(
@@ -519,7 +543,7 @@ mod tests {
             Some("1"),
             "parse reads one document"
         );
-        assert_eq!(parse_all("").unwrap().len(), 1);
+        assert_eq!(parse_all("", Duplicates::Keep).unwrap().len(), 1);
     }
 
     /// One fixture per kind of YAML that Compose (go-yaml) accepts and a stricter parser refused.
@@ -530,7 +554,7 @@ mod tests {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            let docs = parse_all(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            let docs = parse_all(&text, Duplicates::Refuse).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
             let services = docs.iter().filter_map(|d| d.get("services")).flat_map(|s| s.entries()).count();
             assert!(services >= 1, "{}: no service read", path.display());
             seen += 1;

@@ -1,6 +1,7 @@
 //! BD017: passwords set or removed in a RUN.
 
 use super::support::for_each_command;
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -39,7 +40,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         let name = command.name();
         let usermod_password = name == "usermod" && command.has_flag(Some('p'), &["password"]);
         if matches!(name, "chpasswd" | "passwd") || usermod_password {
-            sink.at(line, col, format!("`{name}` sets an account password in the image"));
+            sink.at(line, col, format!("{} sets an account password in the image", quote(name)));
         }
     });
 }

@@ -6,7 +6,7 @@
 # searched directory and in a build context. Each must end with exit 2 and a clear message naming the file (and the line,
 # where there is one), or be audited; never a crash (101, 134), a hang or an unbounded allocation.
 # Then every YAML acceptance fixture (tests/fixtures/yaml) must be accepted by Compose itself, so
-# the fixtures stay honest. Prints what it measured. Usage: scripts/audit-hostile.sh
+# the fixtures stay honest. Prints what it measured. Usage: scripts/audit-hostile-inputs.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
