@@ -339,8 +339,10 @@ impl Git {
 
 fn git(dir: &Path) -> Command {
     let mut command = Command::new("git");
-    // Paths as they are (no octal quoting of non-ASCII names), relative to `dir`.
-    command.arg("-C").arg(dir).args(["-c", "core.quotePath=false"]);
+    // Paths as they are (no octal quoting of non-ASCII names), relative to `dir`. The audited
+    // repository may be hostile (a pull request's checkout): its configuration must not name a
+    // program git runs, and `git ls-files` runs `core.fsmonitor`.
+    command.arg("-C").arg(dir).args(["-c", "core.quotePath=false", "-c", "core.fsmonitor=false"]);
     command
 }
 
@@ -447,6 +449,12 @@ mod tests {
         assert_eq!(found.skipped.len(), 1);
         assert!(found.skipped[0].path.ends_with("build/Dockerfile"));
         assert_eq!(found.skipped[0].reason, "ignored by .gitignore:2 (`build/`) and not tracked by git");
+        // The repository's configuration runs nothing.
+        let marker = dir.path().join("ran");
+        let hook = format!("touch {}", marker.display());
+        git(dir.path(), &["config", "core.fsmonitor", &hook]);
+        discover(&[dir.path().to_path_buf()]);
+        assert!(!marker.exists(), "core.fsmonitor ran");
         // A subdirectory of a work tree is searched the same way.
         let found = discover(&[dir.path().join("build")]);
         assert!(found.targets.is_empty() && found.skipped.len() == 1, "{found:?}");
