@@ -3,7 +3,8 @@
 # bound this script asserts: YAML nested 6,000 deep in every shape (12 KB files) and 1 MB of each
 # shape, an alias bomb, a 60 MB flat YAML file, a FIFO named Dockerfile, a compose file linked to
 # /dev/zero, a 100 MB file, /dev/zero on standard input and as the configuration, link loops in a
-# searched directory and in a build context. Each must end with exit 2 and a clear message naming the file (and the line,
+# searched directory and in a build context, a FIFO `.gitignore` (git itself blocks on it: berth
+# gives git 10 s, then audits the untracked files). Each must end with exit 2 and a clear message naming the file (and the line,
 # where there is one), or be audited; never a crash (101, 134), a hang or an unbounded allocation.
 # Then every YAML acceptance fixture (tests/fixtures/yaml) must be accepted by Compose itself, so
 # the fixtures stay honest. Prints what it measured. Usage: scripts/audit-hostile-inputs.sh
@@ -156,6 +157,12 @@ case("link loops and a FIFO in the build context",
      {"Dockerfile": "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n"}, ["audit"], (0, 1), "", setup=loops)
 case("--config /dev/zero", {}, ["audit", "--config", "/dev/zero"], 2, "/dev/zero: cannot read")
 case("FIFO .berth-audit.yml", {}, ["audit"], 2, ".berth-audit.yml: cannot read", setup=fifo(".berth-audit.yml"))
+def git_with_fifo_ignore(cwd):
+    subprocess.run(["git", "-C", cwd, "init", "-q"], check=True)
+    os.mkfifo(os.path.join(cwd, "svc/.gitignore"))
+
+case("git work tree with a FIFO .gitignore", {"svc/compose.yml": "services: {}\n"}, ["audit"], (0, 1), "",
+     seconds=20, setup=git_with_fifo_ignore)
 case("FIFO .dockerignore", {"Dockerfile": "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n"}, ["audit"], 2,
      ".dockerignore\" is not a regular file", setup=fifo(".dockerignore"))
 

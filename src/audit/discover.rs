@@ -12,6 +12,7 @@ use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::rule::FileKind;
 
@@ -273,9 +274,9 @@ struct Git {
 }
 
 impl Git {
-    /// `None` outside a work tree, or when git cannot be run.
+    /// `None` outside a work tree, or when git cannot be run or does not answer in time.
     fn open(dir: &Path) -> Option<Git> {
-        let output = git(dir).args(["ls-files", "-z", "--cached"]).stdin(Stdio::null()).output().ok()?;
+        let output = run(git(dir).args(["ls-files", "-z", "--cached"]), Vec::new())?;
         if !output.status.success() {
             return None;
         }
@@ -283,45 +284,24 @@ impl Git {
         Some(Git { dir: dir.to_path_buf(), tracked })
     }
 
-    /// The untracked candidates git ignores, by real path, each with the reason.
+    /// The untracked candidates git ignores, by real path, each with the reason. When git cannot
+    /// tell (it fails, or hangs on an ignore file that is a FIFO), none is: they are audited.
     fn ignored(&self, candidates: &[Candidate]) -> HashMap<PathBuf, String> {
-        let untracked: Vec<&PathBuf> = candidates
-            .iter()
-            .filter(|c| !self.tracked.contains(&c.real) && !self.tracked.contains(&c.logical))
-            .map(|c| &c.real)
-            .collect();
-        if untracked.is_empty() {
+        let mut input = Vec::new();
+        for candidate in candidates {
+            if !self.tracked.contains(&candidate.real) && !self.tracked.contains(&candidate.logical) {
+                input.extend_from_slice(candidate.real.as_os_str().as_encoded_bytes());
+                input.push(0);
+            }
+        }
+        if input.is_empty() {
             return HashMap::new();
         }
-        let Ok(mut child) = git(&self.dir)
-            .args(["check-ignore", "-z", "-v", "--stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-        else {
+        let Some(output) = run(git(&self.dir).args(["check-ignore", "-z", "-v", "--stdin"]), input) else {
             return HashMap::new();
         };
-        let mut input = Vec::new();
-        for path in &untracked {
-            input.extend_from_slice(path.as_os_str().as_encoded_bytes());
-            input.push(0);
-        }
-        // Written from another thread: git may answer before it has read everything.
-        let mut stdin = child.stdin.take();
-        let writer = std::thread::spawn(move || {
-            if let Some(stdin) = stdin.as_mut() {
-                let _ = stdin.write_all(&input);
-            }
-        });
-        let mut output = Vec::new();
-        if let Some(mut stdout) = child.stdout.take() {
-            let _ = stdout.read_to_end(&mut output);
-        }
-        let _ = writer.join();
-        let _ = child.wait();
         // `-z -v`: source, line number, pattern, path; each NUL-terminated.
-        let fields: Vec<&[u8]> = output.split(|b| *b == 0).collect();
+        let fields: Vec<&[u8]> = output.stdout.split(|b| *b == 0).collect();
         let mut ignored = HashMap::new();
         for record in fields.chunks_exact(4) {
             let [source, line, pattern, path] = record else { continue };
@@ -335,6 +315,46 @@ impl Git {
         }
         ignored
     }
+}
+
+/// How long git may take to answer: far more than listing a large repository takes, and git
+/// blocks for good on an ignore file that is a FIFO.
+const GIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs a command with `input` on its stdin, and returns what it wrote, or `None` when it cannot
+/// start or does not finish within [`GIT_TIMEOUT`] (then it is killed).
+fn run(command: &mut Command, input: Vec<u8>) -> Option<std::process::Output> {
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().ok()?;
+    // Written and read by threads of their own: git may answer before it has read everything.
+    let stdin = child.stdin.take();
+    let writer = std::thread::spawn(move || {
+        if let Some(mut stdin) = stdin {
+            let _ = stdin.write_all(&input);
+        }
+    });
+    let stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(mut stdout) = stdout {
+            let _ = stdout.read_to_end(&mut out);
+        }
+        out
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() < GIT_TIMEOUT => std::thread::sleep(Duration::from_millis(2)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let stdout = reader.join().unwrap_or_default();
+    let _ = writer.join();
+    Some(std::process::Output { status: status?, stdout, stderr: Vec::new() })
 }
 
 fn git(dir: &Path) -> Command {
