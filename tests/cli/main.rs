@@ -1,6 +1,7 @@
 //! berth's integration tests: one binary, one module per command, a fluent builder per run.
 
 mod audit;
+mod compose;
 mod examples;
 mod new;
 mod presets;

@@ -43,7 +43,7 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if svc.get("image").is_some() && svc.get("build").is_none() && svc.get("healthcheck").is_none() {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "the service has no health check");
+            svc.report_missing(sink, None, "the service has no health check");
         }
     }
 }

@@ -46,12 +46,7 @@ networks:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if svc.get("networks").is_none() && svc.get("network_mode").is_none() {
-            sink.scoped(
-                svc.key.line,
-                svc.key.col,
-                svc.name,
-                "the service is on the default network with every other service",
-            );
+            svc.report_missing(sink, None, "the service is on the default network with every other service");
         }
     }
 }
@@ -64,8 +59,8 @@ mod tests {
     #[test]
     fn flags_services_without_networks() {
         assert_eq!(
-            lines(&RULE, "services:\n  a:\n    networks: [b]\n  c:\n    image: x:1\n  d:\n    network_mode: none\n"),
-            [4]
+            lines(&RULE, "services:\n  a:\n    image: x:1\n    networks: [b]\n  c:\n    image: x:1\n  d:\n    image: x:1\n    network_mode: none\n  e:\n    ports: ['80:80']\n"),
+            [5]
         );
     }
 }

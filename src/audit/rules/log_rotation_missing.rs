@@ -54,11 +54,9 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
             .and_then(|o| o.get("max-size"))
             .is_some_and(|m| !m.is_null() && m.as_str() != Some("-1"));
         if driver == "json-file" && !rotated {
-            let node = svc.node.entry("logging").map_or(svc.key, |(k, _)| k);
-            sink.scoped(
-                node.line,
-                node.col,
-                svc.name,
+            svc.report_missing(
+                sink,
+                svc.node.entry("logging").map(|(k, _)| k),
                 "logs are not rotated: json-file keeps them forever without `max-size`",
             );
         }
@@ -72,7 +70,7 @@ mod tests {
 
     #[test]
     fn flags_unrotated_json_file() {
-        let text = "services:\n  a:\n    image: x:1\n  b:\n    logging:\n      options: {max-size: 10m}\n  c:\n    logging:\n      driver: local\n  d:\n    logging:\n      driver: json-file\n";
-        assert_eq!(lines(&RULE, text), [2, 11]);
+        let text = "services:\n  a:\n    image: x:1\n  b:\n    image: x:1\n    logging:\n      options: {max-size: 10m}\n  c:\n    image: x:1\n    logging:\n      driver: local\n  d:\n    image: x:1\n    logging:\n      driver: json-file\n  e:\n    volumes: [data:/data]\n";
+        assert_eq!(lines(&RULE, text), [2, 14]);
     }
 }

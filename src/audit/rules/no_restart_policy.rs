@@ -43,7 +43,7 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         let set = svc.get("restart").is_some() || svc.get("deploy").and_then(|d| d.get("restart_policy")).is_some();
         if !set {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "no restart policy");
+            svc.report_missing(sink, None, "no restart policy");
         }
     }
 }
@@ -55,6 +55,12 @@ mod tests {
 
     #[test]
     fn flags_missing_policy() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    restart: always\n  b:\n    image: x:1\n"), [4]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "services:\n  a:\n    image: x:1\n    restart: always\n  b:\n    image: x:1\n  c:\n    command: [x]\n"
+            ),
+            [5]
+        );
     }
 }
