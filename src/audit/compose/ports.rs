@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 
-use super::interpolate::{interpolate, split_fields};
+use super::interpolate::{expand, interpolate};
 use crate::yaml::tree::{Node, Value};
 
 /// Where a published port listens on the host.
@@ -58,13 +58,14 @@ pub fn ports(node: Option<&Node>) -> Vec<Port<'_>> {
 }
 
 /// The address and host port of a short-syntax entry, or `None` for text that is not a port.
+/// Interpolation comes first (a default may hold colons: `${PORT-:2283:2283}`); a variable
+/// without a default becomes `?`, a field only the run time knows.
 fn short(text: &str) -> Option<(HostIp, Option<String>)> {
-    let fields = split_fields(text.trim());
+    let text = expand(text.trim(), "?").text;
+    let fields: Vec<&str> = text.split(':').collect();
     let port = |field: &str| {
-        let value = interpolate(field);
-        let port = value.text.split('/').next().unwrap_or("");
-        (value.unresolved && value.text.is_empty())
-            || (!port.is_empty() && port.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        let port = field.split('/').next().unwrap_or("");
+        port.contains('?') || (!port.is_empty() && port.chars().all(|c| c.is_ascii_digit() || c == '-'))
     };
     let (container, host) = match fields.as_slice() {
         [container] => (*container, None),
@@ -74,9 +75,19 @@ fn short(text: &str) -> Option<(HostIp, Option<String>)> {
     if !port(container) || host.is_some_and(|h| !h.is_empty() && !port(h)) {
         return None;
     }
-    let published = host.map(|h| interpolate(h).text).filter(|h| !h.is_empty());
-    let ip = if fields.len() > 2 { address(&fields[..fields.len() - 2].join(":")) } else { Some(HostIp::All) };
-    Some((ip.unwrap_or(HostIp::Unknown), published))
+    let published = host.filter(|h| !h.is_empty() && !h.contains('?')).map(str::to_string);
+    let ip = match fields.len() {
+        0..=2 => HostIp::All,
+        n => {
+            let ip = fields[..n - 2].join(":");
+            if ip.contains('?') {
+                HostIp::Unknown
+            } else {
+                address(&ip).unwrap_or(HostIp::Unknown)
+            }
+        }
+    };
+    Some((ip, published))
 }
 
 /// An address as written, after interpolation; `None` when only the run time knows it.
@@ -123,6 +134,8 @@ mod tests {
         assert_eq!(judged("\"::1:8080:80\""), [(HostIp::Address("::1".into()), Some("8080".into()))]);
         assert_eq!(judged("\"${BIND}:443:443\""), [(HostIp::Unknown, Some("443".into()))]);
         assert_eq!(judged("\"${BIND:-}:443:443\""), [all("443")]);
+        assert_eq!(judged("\"${EXPOSE_PORT-:2283:2283}\""), [all("2283")]);
+        assert_eq!(judged("\"${HTTP_PORT}:80\""), [(HostIp::All, None)]);
         assert!(judged("\"a:b\"").is_empty());
         assert!(judged("\"0.0.0.0:web:80\"").is_empty());
     }

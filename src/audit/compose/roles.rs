@@ -46,6 +46,9 @@ const PROXIES: &[&str] = &[
     "httpd",
     "varnish",
     "kong",
+    "wemakeservices/caddy-gen",
+    "lucaslorentz/caddy-docker-proxy",
+    "steveltn/https-portal",
 ];
 
 /// Service names that say the service is the reverse proxy (when it is built, not pulled).
@@ -63,13 +66,13 @@ pub fn is_datastore(svc: &Service) -> bool {
     repository(svc).is_some_and(|r| DATASTORES.contains(&r.as_str()))
 }
 
-/// Whether a service is plainly the reverse proxy: a proxy image (or, when it is built, a
-/// proxy's name), and no database credentials in its environment.
+/// Whether a service is plainly the reverse proxy: a proxy image or a proxy's name, and no
+/// database credentials in its environment.
 pub fn is_reverse_proxy(svc: &Service) -> bool {
-    let proxy = match repository(svc) {
-        Some(repo) => PROXIES.contains(&repo.as_str()) || PROXIES.iter().any(|p| repo.ends_with(&format!("/{p}"))),
-        None => PROXY_NAMES.contains(&svc.name.to_ascii_lowercase().as_str()),
-    };
+    let image = repository(svc).is_some_and(|repo| {
+        PROXIES.contains(&repo.as_str()) || PROXIES.iter().any(|p| repo.ends_with(&format!("/{p}")))
+    });
+    let proxy = image || PROXY_NAMES.contains(&svc.name.to_ascii_lowercase().as_str());
     let database = ["postgres", "mysql", "mariadb", "mongo", "db", "database", "redis"];
     proxy
         && !svc.environment().iter().any(|(key, _, _)| {

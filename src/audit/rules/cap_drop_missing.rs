@@ -32,6 +32,9 @@ services:
     cap_drop: [ALL]
 ```
 
+## Compared with other linters
+compose-lint CL-0006 also judges a service with neither `image` nor `build`. berth treats it as a fragment, completed by the file it is merged with (its base, or the file that extends it), and does not judge what it lacks on its own.
+
 ## References
 - CIS Docker Benchmark 5.4; OWASP Docker Security Cheat Sheet rule #3
 - compose-lint CL-0006; KICS ce76b7d0

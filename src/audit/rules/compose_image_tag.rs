@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     summary: "A service image has no tag or a moving one (`latest`, `stable`, `alpine`...).",
     fix: "Name a release tag (`postgres:18.6-trixie`), and pin its digest.",
     docs: r#"## What it does
-Flags `image:` values without a digest whose tag names no release: no tag at all (`latest`), a channel (`latest`, `stable`, `edge`, `nightly`, `dev`, `main`, `lts`, `release`, `mainline`...), or a tag without any version number (`redis:alpine`, `python:slim`). Judged after `${VAR:-default}` interpolation; values with an unresolved variable are skipped. A digest pins the image whatever the tag says.
+Flags `image:` values without a digest whose tag names no release: no tag at all (`latest`), a channel (`latest`, `stable`, `edge`, `nightly`, `dev`, `main`, `lts`, `release`, `mainline`...), or a tag without any version number (`redis:alpine`, `python:slim`). Judged after `${VAR:-default}` interpolation; values with an unresolved variable are skipped. A digest pins the image whatever the tag says. A service with `build:` is skipped: its `image:` names the image that is built.
 
 ## Why is this bad?
 The image that runs changes under you: repeatability goes, and a bad or malicious push arrives at the next `docker compose pull`.
@@ -71,7 +71,8 @@ pub fn moving(image: &str) -> Option<String> {
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if let Some((image, node)) = svc.image() {
-            if image.unresolved {
+            // With `build:`, `image:` is the name the built image is given, not one pulled.
+            if image.unresolved || svc.get("build").is_some() {
                 continue;
             }
             if let Some(why) = moving(&image.text) {
@@ -88,7 +89,7 @@ mod tests {
 
     #[test]
     fn flags_untagged_and_latest() {
-        let text = "services:\n  a:\n    image: postgres\n  b:\n    image: ${IMG:-redis:latest}\n  c:\n    image: postgres:18\n  d:\n    image: ${IMG}\n  e:\n    image: redis:stable\n  f:\n    image: redis:alpine\n  g:\n    image: redis:alpine@sha256:0123\n  h:\n    image: localhost:5000/app\n";
+        let text = "services:\n  a:\n    image: postgres\n  b:\n    image: ${IMG:-redis:latest}\n  c:\n    image: postgres:18\n  d:\n    image: ${IMG}\n  e:\n    image: redis:stable\n  f:\n    image: redis:alpine\n  g:\n    image: redis:alpine@sha256:0123\n  h:\n    image: localhost:5000/app\n  i:\n    image: app\n    build: .\n";
         assert_eq!(lines(&RULE, text), [3, 5, 11, 13, 17]);
     }
 }

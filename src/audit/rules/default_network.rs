@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         "A service joins no declared network, so it shares the project's default network with every other service.",
     fix: "Declare networks and attach each service to the ones it needs (`internal: true` for back ends).",
     docs: r#"## What it does
-Flags a service with no `networks:` and no `network_mode`.
+Flags a service with no `networks:` and no `network_mode`. A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 Every service on the default network can reach every other one; segmenting limits what a compromised service can talk to.

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     fix:
         "Set `logging: {driver: json-file, options: {max-size: \"10m\", max-file: \"3\"}}`, or use the `local` driver.",
     docs: r#"## What it does
-Flags a service whose logging driver is `json-file` (the engine default, also when `logging:` is absent) without a `max-size` option. `local`, `journald`, `syslog`, `fluentd` and other drivers rotate or ship logs and pass. No other linter checks this. If the daemon's `log-opts` (daemon.json) already rotate every container's logs, which a compose file cannot show, disable the rule in `.berth-audit.yml` with that reason.
+Flags a service whose logging driver is `json-file` (the engine default, also when `logging:` is absent) without a `max-size` option. `local`, `journald`, `syslog`, `fluentd` and other drivers rotate or ship logs and pass. No other linter checks this. If the daemon's `log-opts` (daemon.json) already rotate every container's logs, which a compose file cannot show, disable the rule in `.berth-audit.yml` with that reason. A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 `json-file` keeps logs forever by default (`max-size: -1`): a chatty or attacked service fills the host's disk and takes every other service down with it.

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "A service has no process (PIDs) limit.",
     fix: "Set `pids_limit: 256` (or `deploy.resources.limits.pids`).",
     docs: r#"## What it does
-Flags a service without `pids_limit` or `deploy.resources.limits.pids`, or with `-1`/`0` (unlimited).
+Flags a service without `pids_limit` or `deploy.resources.limits.pids`, or with `-1`/`0` (unlimited), also as a default (`${PIDS:-0}`). A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 A fork bomb or a leak of threads in one container exhausts the host's process table. (compose-lint withdrew its rule because an unset limit falls back to the host's systemd limit; that limit is host-wide, so a per-service limit still isolates services. Hence low severity.)

@@ -37,6 +37,9 @@ services:
     cpus: 1.0
 ```
 
+## Compared with other linters
+compose-lint CL-0026 also judges a service with neither `image` nor `build`. berth treats it as a fragment, completed by the file it is merged with (its base, or the file that extends it), and does not judge what it lacks on its own.
+
 ## References
 - CIS Docker Benchmark 5.11, 5.12; OWASP Docker Security Cheat Sheet rule #7
 - compose-lint CL-0026; KICS bb9ac4f7, 6b610c50

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A service has no restart policy.",
     fix: "Set `restart: unless-stopped` for services, or `restart: on-failure:5` for jobs.",
     docs: r#"## What it does
-Flags a service with neither `restart:` nor `deploy.restart_policy`. Any policy passes: CIS 5.15 prefers `on-failure:5`, but `unless-stopped` is the right policy for long-running services, so the value is not judged.
+Flags a service with neither `restart:` nor `deploy.restart_policy`. Any policy passes: CIS 5.15 prefers `on-failure:5`, but `unless-stopped` is the right policy for long-running services, so the value is not judged. A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 Without a policy a crashed service stays down until someone notices.

@@ -34,6 +34,9 @@ services:
       - /tmp
 ```
 
+## Compared with other linters
+compose-lint CL-0007 also judges a service with neither `image` nor `build`. berth treats it as a fragment, completed by the file it is merged with (its base, or the file that extends it), and does not judge what it lacks on its own.
+
 ## References
 - CIS Docker Benchmark 5.13; OWASP Docker Security Cheat Sheet rule #8
 - compose-lint CL-0007

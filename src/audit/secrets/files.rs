@@ -29,8 +29,9 @@ const NAMES: &[&str] = &[
 /// Suffixes of names that are templates or public halves, never the credential.
 const NOT_SECRET_SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".pub"];
 
-/// Words in a file name that say a key is the public half.
-const PUBLIC_KEY_WORDS: &[&str] = &["pub", "public", "pubkey"];
+/// Words in a file name that say a key is the public half (a GPG key in a build is the public
+/// key of a package repository: `nodesource-repo.gpg.key`).
+const PUBLIC_KEY_WORDS: &[&str] = &["pub", "public", "pubkey", "gpg", "pgp"];
 /// Words that say a `.pem` or keystore holds a private key, whatever else the name says
 /// (`ca-key.pem`, `cert-key.pem`, `privkey.pem`).
 const PRIVATE_WORDS: &[&str] = &["key", "private", "priv", "privkey", "secret"];
@@ -145,6 +146,7 @@ mod tests {
             "truststore.jks",
             "public.key",
             "public_key.pem",
+            "nodesource-repo.gpg.key",
             "pubkey.pem",
             ".ssh/known_hosts",
         ] {

@@ -152,8 +152,12 @@ pub fn url_password(text: &str) -> Option<&str> {
 
 /// The first `name=value` inside a longer text whose name is a credential and whose value is
 /// written out: `password="admin-secret"` in a JAAS configuration, `?password=x&` in a URL,
-/// `-Djavax.net.ssl.keyStorePassword=changeit` in JVM options.
+/// `-Djavax.net.ssl.keyStorePassword=changeit` in JVM options. A text that is nothing but one
+/// `NAME=value` is an assignment, which the rules reading names judge.
 fn embedded_password(text: &str) -> Option<&str> {
+    if crate::audit::shell::is_assignment(text) && !text.contains(char::is_whitespace) {
+        return None;
+    }
     let mut from = 0;
     while let Some(i) = text[from..].find('=') {
         let at = from + i;
@@ -244,6 +248,7 @@ mod tests {
             "--password-file=/run/secrets/db",
             "token_ttl=30",
             "password=",
+            "SECRET_KEY=dummyKeyWithMinimumLength",
         ] {
             assert_eq!(secret_in_text(clean), None, "{clean}");
         }
