@@ -131,7 +131,7 @@ fn hostile_references_end_in_a_finding() {
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     let run = dir.args(&["audit", "--format", "json", "--fail-on", "critical", "compose.yaml"]).run().expect_code(0);
     let all = findings(&run);
-    assert_eq!(codes_in(&all, "compose.yaml", "BC034"), [1, 5, 8, 10, 12], "{all:?}");
+    assert_eq!(codes_in(&all, "compose.yaml", "BC034"), [1, 5, 8, 12], "{all:?}");
 }
 
 #[test]

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use super::interpolate::interpolate;
 use super::merge::{foreign, merge_service};
@@ -27,6 +28,12 @@ pub const DEFAULT_OVERRIDES: &[&str] =
 /// Most other files one compose file pulls in, and the deepest chain of `extends:` or `include:`.
 const MAX_FILES: usize = 32;
 const MAX_DEPTH: usize = 16;
+/// Most bytes read from the files one compose file pulls in, all together: real ones are a few
+/// kilobytes each.
+pub const MAX_BYTES: u64 = 8 * 1024 * 1024;
+/// Most YAML nodes all the merges of one file may build: a chain of services that each extend
+/// the one before and add a little grows quadratically.
+const MAX_MERGED: usize = 1_000_000;
 
 /// How the audit reads the other files a compose file names.
 pub trait Files {
@@ -41,7 +48,7 @@ pub struct Disk;
 
 impl Files for Disk {
     fn read(&self, path: &Path) -> Result<String, String> {
-        crate::read::text(path).map_err(|e| e.to_string())
+        crate::read::text_limited(path, MAX_BYTES).map_err(|e| e.to_string())
     }
 
     fn exists(&self, path: &Path) -> bool {
@@ -80,8 +87,14 @@ pub struct Project {
 /// Resolves the services of `root`, the compose file at `path`. Without a path (text that is
 /// not a file) only `extends:` within the file is followed.
 pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
-    let mut loader =
-        Loader { files, docs: vec![(path.map(clean).unwrap_or_default(), Ok(root.clone()))], memo: HashMap::new() };
+    let mut loader = Loader {
+        files,
+        docs: vec![(path.map(clean).unwrap_or_default(), Ok(root.clone()))],
+        index: vec![index(root)],
+        memo: HashMap::new(),
+        bytes: 0,
+        merged: 0,
+    };
     let mut unresolved = Vec::new();
     let role = path.map(|p| role(p, files)).unwrap_or(Role::Alone);
     let other = match &role {
@@ -90,31 +103,32 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
     };
     let mut services = Vec::new();
     let written: Vec<(&str, &Node, &Node)> = root.get("services").map(|s| s.entries().collect()).unwrap_or_default();
-    for (name, key, _) in written.into_iter().filter(|(_, _, v)| v.as_map().is_some()) {
+    for (name, key, written) in written.into_iter().filter(|(_, _, v)| v.as_map().is_some()) {
         let mut node = match loader.service(0, name, &mut Vec::new()) {
-            Ok(node) => node,
-            Err(message) => {
-                let at = root
-                    .get("services")
-                    .and_then(|s| s.get(name))
-                    .and_then(|s| s.entry("extends"))
-                    .map_or(key, |(k, _)| k);
-                unresolved.push(Unresolved { line: at.line, col: at.col, message, remote: false });
-                match root.get("services").and_then(|s| s.get(name)) {
-                    Some(written) if written.as_map().is_some() => without_extends(written),
-                    _ => continue,
+            Ok(node) => Rc::unwrap_or_clone(node),
+            Err(broken) => {
+                let at = written.entry("extends").map_or(key, |(k, _)| k);
+                // A chain that breaks at another service of this file is reported there, once.
+                let message = match broken.at {
+                    Some((0, ref other)) if other != name => None,
+                    Some((0, _)) | None => Some(broken.reason),
+                    Some(_) => Some(format!("its `extends` chain breaks in another file: {}", broken.reason)),
+                };
+                if let Some(message) = message {
+                    unresolved.push(Unresolved { line: at.line, col: at.col, message, remote: false });
                 }
+                without_extends(written)
             }
         };
         let complete = is_complete(&node);
         let mut layer = false;
         if let Some(doc) = other.filter(|_| !matches!(role, Role::Patch(_)) || !complete) {
             if loader.has_service(doc, name) {
-                if let Ok(theirs) = loader.service(doc, name, &mut Vec::new()) {
+                if let Ok(theirs) = loader.service(doc, name, &mut Vec::new()).as_deref() {
                     if matches!(role, Role::Base(_)) {
-                        node = merge_service(&node, &theirs);
+                        node = merge_service(&node, theirs);
                     } else {
-                        node = merge_service(&theirs, &node);
+                        node = merge_service(theirs, &node);
                         layer = true;
                     }
                 }
@@ -170,7 +184,14 @@ struct Loader<'f> {
     files: &'f dyn Files,
     /// Document 0 is the audited file (positions kept); the others are foreign.
     docs: Vec<(PathBuf, Result<Node, String>)>,
-    memo: HashMap<(usize, String), Result<Node, String>>,
+    /// Services with their `extends:` applied, shared: a base many services extend is built once.
+    memo: HashMap<(usize, String), Result<Rc<Node>, Broken>>,
+    /// For each document, where each service is in its `services:` mapping.
+    index: Vec<HashMap<String, usize>>,
+    /// Bytes read from other files so far, and nodes built by merges (see [`MAX_BYTES`],
+    /// [`MAX_MERGED`]).
+    bytes: u64,
+    merged: usize,
 }
 
 impl Loader<'_> {
@@ -182,42 +203,61 @@ impl Loader<'_> {
         self.docs[doc].0.parent().map(Path::to_path_buf).unwrap_or_default()
     }
 
-    /// The document at `path`, read and parsed once.
+    /// The document at `path`, read and parsed once; the error says why it cannot be used.
     fn load(&mut self, path: &Path) -> Result<usize, String> {
         let path = clean(path);
         if let Some(i) = self.docs.iter().position(|(p, _)| *p == path) {
             return self.docs[i].1.as_ref().map(|_| i).map_err(Clone::clone);
         }
         if self.docs.len() > MAX_FILES {
-            return Err(format!("more than {MAX_FILES} files are referenced; {} was not read", shown(&path)));
+            return Err(format!("more than {MAX_FILES} files are referenced, so it was not read"));
         }
         let parsed = self.files.read(&path).and_then(|text| {
+            self.bytes += text.len() as u64;
+            if self.bytes > MAX_BYTES {
+                return Err(format!("the files it pulls in are more than {MAX_BYTES} bytes together"));
+            }
             let root = crate::yaml::tree::parse(&text).map_err(|e| format!("line {}: {}", e.line, e.message))?;
             if root.as_map().is_none() {
                 return Err("it is not a mapping".to_string());
             }
             Ok(foreign(&root))
         });
-        let parsed = parsed.map_err(|e| format!("{} cannot be used: {e}", shown(&path)));
+        self.index.push(parsed.as_ref().map(index).unwrap_or_default());
         self.docs.push((path, parsed.clone()));
         parsed.map(|_| self.docs.len() - 1)
     }
 
-    fn has_service(&self, doc: usize, name: &str) -> bool {
-        self.root(doc).and_then(|r| r.get("services")).and_then(|s| s.get(name)).is_some_and(|s| s.as_map().is_some())
+    /// A document's service, found through its index (a file can have thousands).
+    fn written(&self, doc: usize, name: &str) -> Option<&Node> {
+        let at = *self.index[doc].get(name)?;
+        self.root(doc)?.get("services")?.as_map()?.get(at).map(|(_, v)| v)
     }
 
-    /// A service of a document with its `extends:` chain applied.
-    fn service(&mut self, doc: usize, name: &str, chain: &mut Vec<(usize, String)>) -> Result<Node, String> {
+    fn has_service(&self, doc: usize, name: &str) -> bool {
+        self.written(doc, name).is_some_and(|s| s.as_map().is_some())
+    }
+
+    /// A service of a document with its `extends:` chain applied. An error without a place is
+    /// the caller's: it names a service that is missing, or that closes a cycle.
+    fn service(&mut self, doc: usize, name: &str, chain: &mut Vec<(usize, String)>) -> Result<Rc<Node>, Broken> {
         let key = (doc, name.to_string());
         if let Some(done) = self.memo.get(&key) {
             return done.clone();
         }
+        let caller = |reason: String| Err(Broken { at: None, reason });
         if chain.contains(&key) {
-            return Err(format!("`extends` of {} comes back to itself", crate::shown::value(name)));
+            return caller(format!("`extends` comes back to {}", crate::shown::value(name)));
         }
         if chain.len() >= MAX_DEPTH {
-            return Err(format!("`extends` is nested more than {MAX_DEPTH} deep"));
+            return caller(format!("`extends` is nested more than {MAX_DEPTH} deep"));
+        }
+        if !self.has_service(doc, name) {
+            let place = match self.docs[doc].0.file_name().filter(|_| doc > 0) {
+                Some(f) => crate::shown::value(&f.to_string_lossy()),
+                None => "this file".to_string(),
+            };
+            return caller(format!("there is no service {} in {place}", crate::shown::value(name)));
         }
         chain.push(key.clone());
         let result = self.extend(doc, name, chain);
@@ -226,35 +266,43 @@ impl Loader<'_> {
         result
     }
 
-    fn extend(&mut self, doc: usize, name: &str, chain: &mut Vec<(usize, String)>) -> Result<Node, String> {
-        let file = self.docs[doc].0.clone();
-        let written = self
-            .root(doc)
-            .and_then(|r| r.get("services"))
-            .and_then(|s| s.get(name))
-            .filter(|s| s.as_map().is_some())
-            .cloned()
-            .ok_or_else(|| format!("there is no service {} in {}", crate::shown::value(name), shown(&file)))?;
-        let Some(extends) = written.get("extends") else { return Ok(written) };
+    fn extend(&mut self, doc: usize, name: &str, chain: &mut Vec<(usize, String)>) -> Result<Rc<Node>, Broken> {
+        let here = |reason: String| Broken { at: Some((doc, name.to_string())), reason };
+        let written = self.written(doc, name).cloned();
+        let Some(written) = written else { return Err(here("the service is gone".into())) };
+        let Some(extends) = written.get("extends") else { return Ok(Rc::new(written)) };
         let (target_file, target) = match (extends.as_str(), extends.get("file"), extends.get("service")) {
             (Some(service), _, _) => (None, service.to_string()),
             (None, file, Some(service)) if service.as_str().is_some() => {
                 (file.and_then(Node::as_str).map(|f| interpolate(f).text), service.as_str().unwrap_or("").to_string())
             }
-            _ => return Err("`extends` needs a `service`".to_string()),
+            _ => return Err(here("`extends` needs a `service`".to_string())),
         };
         let target_doc = match target_file {
             Some(f) if f.contains("://") => {
-                return Err(format!("`extends` of the remote file {} is not followed", crate::shown::value(&f)))
+                return Err(here(format!("`extends` of the remote file {} is not followed", crate::shown::value(&f))))
             }
             Some(f) => {
                 let path = self.dir(doc).join(&f);
-                self.load(&path)?
+                self.load(&path).map_err(|e| here(format!("{} cannot be used: {e}", crate::shown::value(&f))))?
             }
             None => doc,
         };
-        let base = self.service(target_doc, &target, chain)?;
-        Ok(merge_service(&base, &without_extends(&written)))
+        let base = self.service(target_doc, &target, chain).map_err(|broken| {
+            if broken.at.is_none() {
+                here(broken.reason)
+            } else {
+                broken
+            }
+        })?;
+        let cost = size(&base) + size(&written);
+        if self.merged + cost > MAX_MERGED {
+            return Err(here(format!(
+                "`extends` would build more than {MAX_MERGED} values; it is not followed further"
+            )));
+        }
+        self.merged += cost;
+        Ok(Rc::new(merge_service(&base, &without_extends(&written))))
     }
 
     /// The top-level documents `include:`d by a document, recursively, into `out`.
@@ -299,7 +347,7 @@ impl Loader<'_> {
                                 self.includes(included, depth + 1, out, unresolved, seen);
                                 None
                             }
-                            Err(message) => Some((message, false)),
+                            Err(e) => Some((format!("{} cannot be used: {e}", crate::shown::value(&target)), false)),
                         }
                     }
                 };
@@ -309,6 +357,34 @@ impl Loader<'_> {
                 }
             }
         }
+    }
+}
+
+/// Why a service's `extends:` chain cannot be followed, and the service (document and name)
+/// whose reference breaks it.
+#[derive(Clone)]
+struct Broken {
+    at: Option<(usize, String)>,
+    reason: String,
+}
+
+/// Where each service of a document is in its `services:` mapping (the first, if a name repeats).
+fn index(root: &Node) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for (i, (key, _)) in root.get("services").and_then(Node::as_map).unwrap_or(&[]).iter().enumerate() {
+        if let Some(name) = key.as_str() {
+            out.entry(name.to_string()).or_insert(i);
+        }
+    }
+    out
+}
+
+/// How many nodes a tree has.
+fn size(node: &Node) -> usize {
+    match &node.value {
+        Value::Scalar { .. } => 1,
+        Value::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
+        Value::Map(entries) => 1 + entries.iter().map(|(k, v)| size(k) + size(v)).sum::<usize>(),
     }
 }
 
@@ -337,10 +413,6 @@ fn clean(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn shown(path: &Path) -> String {
-    crate::shown::value(&path.to_string_lossy())
 }
 
 #[cfg(test)]
@@ -401,7 +473,7 @@ pub mod tests {
         )];
         let p = project(&files, "compose.yaml");
         let lines: Vec<(u32, bool)> = p.unresolved.iter().map(|u| (u.line, u.remote)).collect();
-        assert_eq!(lines, [(3, false), (5, false), (7, false), (9, false), (10, true)]);
+        assert_eq!(lines, [(3, false), (7, false), (9, false), (10, true)], "the b/c cycle is reported once");
         assert!(p.unresolved[0].message.contains("nope.yml"), "{}", p.unresolved[0].message);
     }
 

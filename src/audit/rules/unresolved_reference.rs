@@ -12,7 +12,9 @@ pub static RULE: Rule = Rule {
     summary: "An `extends:` or `include:` names a file or service that cannot be read, so part of the deployment was not checked.",
     fix: "Point the reference at a file and service that exist (paths are relative to the file that names them), or audit the project with `docker compose config` output.",
     docs: r#"## What it does
-berth follows `extends:` (in the same file and in other files) and `include:` to judge each service as Compose deploys it. This rule reports a reference it could not follow: a file that does not exist or cannot be read or parsed, a service the file does not define, an `extends:` chain that comes back to itself or is nested more than 16 deep. A remote `include:` (a git or OCI reference), which Compose fetches and berth does not, is reported at info severity.
+berth follows `extends:` (in the same file and in other files) and `include:` to judge each service as Compose deploys it. This rule reports a reference it could not follow: a file that does not exist or cannot be read or parsed, a service the file does not define, an `extends:` chain that comes back to itself or is nested more than 16 deep, or that would build more than a million values. A chain is reported where it breaks, once, not at every service that extends it. A remote `include:` (a git or OCI reference), which Compose fetches and berth does not, is reported at info severity.
+
+Files pulled in are read like the audited ones (regular files only), at most 32 of them and 8 MiB together per audited file.
 
 ## Why is this bad?
 Compose refuses to start a project whose references do not resolve, and what berth could not read it could not check: the service is judged as written, without what it inherits.
@@ -66,7 +68,8 @@ mod tests {
     fn flags_unfollowed_references_in_the_file() {
         assert_eq!(
             lines(&RULE, "services:\n  a:\n    extends: b\n  b:\n    extends: a\n  c:\n    extends: nope\n  d:\n    extends: {service: c}\n"),
-            [3, 5, 7, 9]
+            [5, 7],
+            "a broken chain is reported where it breaks, once"
         );
     }
 }
