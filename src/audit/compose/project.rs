@@ -64,6 +64,8 @@ pub struct Unresolved {
     pub message: String,
     /// A remote `include:` (git, OCI): Compose fetches it, berth does not.
     pub remote: bool,
+    /// The service whose `extends:` it is.
+    pub service: Option<String>,
 }
 
 /// One service of the audited file, as Compose deploys it.
@@ -115,7 +117,8 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
                     Some(_) => Some(format!("its `extends` chain breaks in another file: {}", broken.reason)),
                 };
                 if let Some(message) = message {
-                    unresolved.push(Unresolved { line: at.line, col: at.col, message, remote: false });
+                    let service = Some(name.to_string());
+                    unresolved.push(Unresolved { line: at.line, col: at.col, message, remote: false, service });
                 }
                 without_extends(written)
             }
@@ -353,7 +356,7 @@ impl Loader<'_> {
                 };
                 // Problems deeper down are reported by the audit of the file that has them.
                 if let Some((message, remote)) = problem.filter(|_| doc == 0) {
-                    unresolved.push(Unresolved { line: node.line, col: node.col, message, remote });
+                    unresolved.push(Unresolved { line: node.line, col: node.col, message, remote, service: None });
                 }
             }
         }

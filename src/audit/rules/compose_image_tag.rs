@@ -33,7 +33,7 @@ services:
 ```
 
 ## Compared with other linters
-compose-lint CL-0004 knows six moving tags (`latest`, `stable`, `edge`, `nightly`, `dev`, `test`). berth also reports the other channel names above and tags without a version number, which move just the same.
+compose-lint CL-0004 knows six moving tags (`latest`, `stable`, `edge`, `nightly`, `dev`, `test`). berth also reports the other channel names above and tags without a version number, which move just the same. compose-lint also judges the `image:` of a service with `build:`; berth does not, because there it names the image that is built, not one that is pulled.
 
 ## References
 - CIS Docker Benchmark 5.28; OWASP Docker Security Cheat Sheet rule #13

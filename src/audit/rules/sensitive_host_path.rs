@@ -64,10 +64,10 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
                     sink,
                     mount.node,
                     Severity::Critical,
-                    format!("{shown} is mounted writable: writing {what} is root on the host"),
+                    format!("{shown} is mounted writable, and writing there is root on the host: it holds {what}"),
                 ),
                 Some(Exposure::RootEquivalent { what, harmless_read_only: false }) => {
-                    svc.report(sink, mount.node, format!("{shown} is mounted read-only: it discloses {what}"))
+                    svc.report(sink, mount.node, format!("{shown} is mounted read-only, and discloses {what}"))
                 }
                 Some(Exposure::Disclosure(what)) => svc.report(
                     sink,

@@ -53,7 +53,7 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
             line: unresolved.line,
             column: unresolved.col,
             message: format!("{}; what it would bring in is not checked", unresolved.message),
-            scope: None,
+            scope: unresolved.service.clone(),
             severity: unresolved.remote.then_some(Severity::Info),
         });
     }

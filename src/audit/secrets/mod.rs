@@ -36,7 +36,8 @@ const SECRET_WORDS: &[&str] = &[
 /// short ones (`pass`, `pwd`) would find `BYPASS` and `OLDPWD`.
 const SECRET_SUFFIXES: &[&str] =
     &["password", "passwd", "passphrase", "secret", "token", "tokens", "apikey", "credential", "credentials"];
-/// `<word> key` pairs that name a key which is a secret (a bare `_KEY` is not: `LICENSE_KEY`).
+/// `<word> key` pairs that name a key which is a secret (a bare `_KEY` is not: `LICENSE_KEY`,
+/// nor is an OAuth `CLIENT_KEY`, which is the client's name, next to its `CLIENT_SECRET`).
 const KEY_QUALIFIERS: &[&str] = &[
     "api",
     "secret",
@@ -46,7 +47,6 @@ const KEY_QUALIFIERS: &[&str] = &[
     "signing",
     "master",
     "auth",
-    "client",
     "account",
     "app",
     "jwt",
@@ -256,6 +256,7 @@ mod tests {
             "TOKENIZERS_PARALLELISM",
             "PROXY_BYPASS",
             "FLEET_TOKEN_POLICY_NAME",
+            "OG_OIDC_CLIENT_KEY",
         ] {
             assert!(!is_credential_name(name), "{name}");
         }
