@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Arg, ArgAction, ArgMatches, Args, Parser, Subcommand};
 
 use crate::spec::fields::FIELDS;
-use crate::spec::RawValue;
+use crate::spec::{Key, RawValue};
 
 const NEW_EXAMPLES: &str = "\
 Examples:
@@ -145,7 +145,7 @@ pub struct VerifyArgs {
     pub docker: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NewArgs {
     /// Directory to write into; created when missing.
     #[arg(default_value = ".")]
@@ -182,7 +182,7 @@ pub struct NewArgs {
 /// One flag per answer field, generated from the field table.
 #[derive(Debug, Default, Clone)]
 pub struct FieldFlags {
-    pub values: Vec<(&'static str, RawValue)>,
+    pub values: Vec<(Key, RawValue)>,
 }
 
 impl clap::FromArgMatches for FieldFlags {
@@ -190,10 +190,10 @@ impl clap::FromArgMatches for FieldFlags {
         let mut values = Vec::new();
         for field in FIELDS {
             if field.is_list() {
-                if let Some(items) = matches.get_many::<String>(field.key) {
+                if let Some(items) = matches.get_many::<String>(field.name) {
                     values.push((field.key, RawValue::List(items.cloned().collect())));
                 }
-            } else if let Some(value) = matches.get_one::<String>(field.key) {
+            } else if let Some(value) = matches.get_one::<String>(field.name) {
                 values.push((field.key, RawValue::One(value.clone())));
             }
         }
@@ -210,7 +210,11 @@ impl Args for FieldFlags {
     fn augment_args(cmd: clap::Command) -> clap::Command {
         cmd.next_help_heading("Answers (each also settable with --set KEY=VALUE or in berth.yml)").args(
             FIELDS.iter().map(|field| {
-                let arg = Arg::new(field.key).long(field.flag).value_name(field.value_name).help(field.help);
+                let arg = Arg::new(field.name)
+                    .long(field.flag)
+                    .value_name(field.value_name)
+                    .help(field.help_text())
+                    .long_help(field.long_help_text());
                 if field.is_list() {
                     arg.action(ArgAction::Append).value_delimiter(',').num_args(1..)
                 } else {
@@ -250,10 +254,10 @@ mod tests {
         ])
         .unwrap();
         let Command::New(args) = cli.command else { panic!() };
-        assert_eq!(args.answers_flags.values[0], ("python", RawValue::One("3.12".into())));
+        assert_eq!(args.answers_flags.values[0], (Key::Python, RawValue::One("3.12".into())));
         assert_eq!(
             args.answers_flags.values[1],
-            ("build_packages", RawValue::List(vec!["gcc".into(), "libpq-dev".into(), "make".into()]))
+            (Key::BuildPackages, RawValue::List(vec!["gcc".into(), "libpq-dev".into(), "make".into()]))
         );
     }
 }

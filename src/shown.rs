@@ -51,6 +51,42 @@ pub fn value(s: &str) -> String {
     format!("\"{}\"", escape(&clipped).replace('"', "\\\""))
 }
 
+/// A path for a message: escaped like [`escape`], never clipped (a path is only useful whole).
+pub fn path(p: &std::path::Path) -> String {
+    escape(&p.to_string_lossy()).into_owned()
+}
+
+/// One word a POSIX shell reads back as exactly these bytes, safe to print on a terminal: plain
+/// when it needs no quoting, in single quotes otherwise, and as `$'...'` with `\xHH` escapes when
+/// it holds control characters, bidirectional overrides or bytes that are not UTF-8.
+pub fn shell_word(word: &std::ffi::OsStr) -> String {
+    const PLAIN: &str = "@%+=:,./-_";
+    let bytes = word.as_encoded_bytes();
+    if !bytes.is_empty() && bytes.iter().all(|b| b.is_ascii_alphanumeric() || PLAIN.as_bytes().contains(b)) {
+        return word.to_string_lossy().into_owned();
+    }
+    match word.to_str() {
+        Some(text) if !text.chars().any(is_hostile) => format!("'{}'", text.replace('\'', r"'\''")),
+        _ => {
+            let mut out = String::from("$'");
+            for &b in bytes {
+                match b {
+                    b'\\' | b'\'' => {
+                        out.push('\\');
+                        out.push(b as char);
+                    }
+                    0x20..=0x7e => out.push(b as char),
+                    _ => {
+                        let _ = write!(out, "\\x{b:02x}");
+                    }
+                }
+            }
+            out.push('\'');
+            out
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +112,18 @@ mod tests {
         let long = value(&"x".repeat(1000));
         assert!(long.len() < 120, "{long}");
         assert!(long.contains("920 more characters"));
+    }
+
+    #[test]
+    fn shell_words_read_back_as_the_same_bytes() {
+        use std::ffi::OsStr;
+        assert_eq!(shell_word(OsStr::new("sales-etl/v1.2")), "sales-etl/v1.2");
+        assert_eq!(shell_word(OsStr::new("a b")), "'a b'");
+        assert_eq!(shell_word(OsStr::new("$(id)")), "'$(id)'");
+        assert_eq!(shell_word(OsStr::new("it's")), "'it'\\''s'");
+        assert_eq!(shell_word(OsStr::new("")), "''");
+        assert_eq!(shell_word(OsStr::new("é")), "'é'");
+        assert_eq!(shell_word(OsStr::new("a\nb\u{1b}[31m'")), "$'a\\x0ab\\x1b[31m\\''");
+        assert_eq!(shell_word(OsStr::new("\u{202e}x")), "$'\\xe2\\x80\\xaex'");
     }
 }

@@ -20,53 +20,78 @@
 use std::path::Path;
 
 use globset::{Glob, GlobMatcher};
-use serde::Deserialize;
 
 use super::registry;
 use crate::report::{Severity, Suppression};
+use crate::shown;
+use crate::yaml::tree::{self, Node};
 
 pub const FILE_NAME: &str = ".berth-audit.yml";
+
+/// The largest configuration file read.
+const MAX_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: cannot read: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("{path}: {message}")]
+    Read { path: String, source: crate::read::ReadError },
+    #[error("{path}:{message}")]
     Invalid { path: String, message: String },
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    fail_on: Option<String>,
-    #[serde(default)]
-    enable: Vec<String>,
-    #[serde(default)]
-    trusted_registries: Vec<String>,
-    #[serde(default)]
-    disable: Vec<RawDisable>,
-    #[serde(default)]
-    ignore: Vec<RawIgnore>,
+/// A problem at a position of the file: `line:col: message` once the path is put in front. A
+/// mapping is placed at its first key, where a reader sees it start.
+fn at(node: &Node, message: impl std::fmt::Display) -> String {
+    let node = node.as_map().and_then(|entries| entries.first()).map_or(node, |(key, _)| key);
+    format!("{}:{}: {message}", node.line, node.col)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDisable {
-    rule: String,
-    reason: String,
+/// The entries of a mapping whose keys must all be among `known`.
+fn mapping<'a>(node: &'a Node, what: &str, known: &[&str]) -> Result<Vec<(&'a str, &'a Node)>, String> {
+    let Some(entries) = node.as_map() else {
+        return Err(at(node, format!("{what} must be a mapping")));
+    };
+    let mut out: Vec<(&str, &Node)> = Vec::new();
+    for (key, value) in entries {
+        let Some(name) = key.as_str() else { return Err(at(key, "keys must be plain text")) };
+        if !known.contains(&name) {
+            return Err(at(
+                key,
+                format!(
+                    "unknown field `{}` in {what}; expected one of {}",
+                    shown::escape(&shown::clip(name, 80)),
+                    known.join(", ")
+                ),
+            ));
+        }
+        if out.iter().any(|(seen, _)| *seen == name) {
+            return Err(at(key, format!("duplicate field `{name}` in {what}")));
+        }
+        out.push((name, value));
+    }
+    Ok(out)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIgnore {
-    #[serde(default)]
-    path: Option<String>,
-    #[serde(default)]
-    service: Option<String>,
-    #[serde(default)]
-    rules: Vec<String>,
-    reason: String,
+fn scalar(node: &Node, what: &str) -> Result<String, String> {
+    match node.as_str() {
+        Some(s) if !node.is_null() => Ok(s.to_string()),
+        _ => Err(at(node, format!("{what} must be text"))),
+    }
+}
+
+fn scalars<'a>(node: &'a Node, what: &str) -> Result<Vec<(String, &'a Node)>, String> {
+    if node.is_null() {
+        return Ok(Vec::new());
+    }
+    let Some(items) = node.as_seq() else { return Err(at(node, format!("{what} must be a list"))) };
+    items.iter().map(|item| scalar(item, &format!("each item of {what}")).map(|t| (t, item))).collect()
+}
+
+fn list<'a>(node: &'a Node, what: &str) -> Result<&'a [Node], String> {
+    if node.is_null() {
+        return Ok(&[]);
+    }
+    node.as_seq().ok_or_else(|| at(node, format!("{what} must be a list")))
 }
 
 #[derive(Debug)]
@@ -89,56 +114,95 @@ pub struct Config {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        let shown = shown::escape(&path.display().to_string()).into_owned();
+        let text = crate::read::text_limited(path, MAX_BYTES)
+            .map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
         Config::parse(&text).map_err(|message| ConfigError::Invalid { path: shown, message })
     }
 
+    /// Parses the configuration; an error reads `line:col: message`.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let raw: RawConfig = if text.trim().is_empty() {
-            RawConfig::default()
-        } else {
-            crate::yaml::from_str(text).map_err(|e| format!("{} ({})", e, crate::yaml::location(&e)))?
-        };
-        let known = |code: &str| -> Result<String, String> {
+        let root = tree::parse(text).map_err(|e| format!("{}:{}: invalid YAML: {}", e.line, e.col, e.message))?;
+        if root.is_null() {
+            return Ok(Config::default());
+        }
+        let known = |node: &Node, code: &str| -> Result<String, String> {
             let upper = code.trim().to_ascii_uppercase();
             if registry::find(&upper).is_some() {
                 Ok(upper)
             } else {
-                Err(format!("unknown rule `{code}` (see `berth rules`)"))
+                Err(at(node, format!("unknown rule `{}` (see `berth rules`)", shown::escape(&shown::clip(code, 40)))))
             }
         };
-        let reason = |reason: &str, what: &str| -> Result<String, String> {
-            let r = reason.trim();
+        let reason = |node: Option<&Node>, parent: &Node, what: &str| -> Result<String, String> {
+            let r = match node {
+                Some(n) => scalar(n, "reason")?,
+                None => String::new(),
+            };
+            let r = r.trim();
             if r.is_empty() {
-                Err(format!("{what} needs a non-empty `reason`"))
+                Err(at(node.unwrap_or(parent), format!("{what} needs a non-empty `reason`")))
             } else {
                 Ok(r.to_string())
             }
         };
-        let mut config = Config {
-            fail_on: raw.fail_on.as_deref().map(str::parse).transpose()?,
-            trusted_registries: raw.trusted_registries,
-            ..Config::default()
-        };
-        for code in &raw.enable {
-            config.enabled.push(known(code)?);
-        }
-        for d in &raw.disable {
-            let code = known(&d.rule)?;
-            config.disabled.push((code.clone(), reason(&d.reason, &format!("disable {code}"))?));
-        }
-        for i in raw.ignore {
-            if i.path.is_none() && i.service.is_none() {
-                return Err("an `ignore` entry needs a `path` or a `service`".into());
+        let mut config = Config::default();
+        let fields =
+            mapping(&root, "the configuration", &["fail_on", "enable", "trusted_registries", "disable", "ignore"])?;
+        for (name, value) in fields {
+            match name {
+                "fail_on" if value.is_null() => {}
+                "fail_on" => config.fail_on = Some(scalar(value, "fail_on")?.parse().map_err(|e| at(value, e))?),
+                "enable" => {
+                    for (code, node) in scalars(value, "enable")? {
+                        config.enabled.push(known(node, &code)?);
+                    }
+                }
+                "trusted_registries" => {
+                    config.trusted_registries =
+                        scalars(value, "trusted_registries")?.into_iter().map(|(t, _)| t).collect();
+                }
+                "disable" => {
+                    for entry in list(value, "disable")? {
+                        let fields = mapping(entry, "a `disable` entry", &["rule", "reason"])?;
+                        let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+                        let Some(rule) = get("rule") else { return Err(at(entry, "a `disable` entry needs a `rule`")) };
+                        let code = known(rule, &scalar(rule, "rule")?)?;
+                        let why = reason(get("reason"), entry, &format!("disable {code}"))?;
+                        config.disabled.push((code, why));
+                    }
+                }
+                _ => {
+                    for entry in list(value, "ignore")? {
+                        let fields = mapping(entry, "an `ignore` entry", &["path", "service", "rules", "reason"])?;
+                        let get =
+                            |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| *v).filter(|v| !v.is_null());
+                        let path = get("path").map(|p| scalar(p, "path")).transpose()?;
+                        let service = get("service").map(|s| scalar(s, "service")).transpose()?;
+                        if path.is_none() && service.is_none() {
+                            return Err(at(entry, "an `ignore` entry needs a `path` or a `service`"));
+                        }
+                        let path = match (&path, get("path")) {
+                            (Some(p), Some(node)) => Some(
+                                Glob::new(p)
+                                    .map_err(|e| {
+                                        at(node, format!("ignore path `{}`: {e}", shown::escape(&shown::clip(p, 80))))
+                                    })?
+                                    .compile_matcher(),
+                            ),
+                            _ => None,
+                        };
+                        let mut rules = Vec::new();
+                        if let Some(node) = get("rules") {
+                            for (code, item) in scalars(node, "rules")? {
+                                rules.push(known(item, &code)?);
+                            }
+                        }
+                        let reason = reason(get("reason"), entry, "an `ignore` entry")?;
+                        config.ignores.push(Ignore { path, service, rules, reason });
+                    }
+                }
             }
-            let path = match &i.path {
-                Some(p) => Some(Glob::new(p).map_err(|e| format!("ignore path `{p}`: {e}"))?.compile_matcher()),
-                None => None,
-            };
-            let rules = i.rules.iter().map(|c| known(c)).collect::<Result<Vec<_>, _>>()?;
-            let reason = reason(&i.reason, "an `ignore` entry")?;
-            config.ignores.push(Ignore { path, service: i.service, rules, reason });
         }
         Ok(config)
     }
@@ -184,10 +248,31 @@ mod tests {
 
     #[test]
     fn rejects_typos_unknown_rules_and_missing_reasons() {
-        assert!(Config::parse("disabel: []\n").unwrap_err().contains("unknown field"));
+        assert_eq!(
+            Config::parse("enable: []\ndisabel: []\n").unwrap_err(),
+            "2:1: unknown field `disabel` in the configuration; expected one of fail_on, enable, trusted_registries, disable, ignore"
+        );
         assert!(Config::parse("enable: [XX999]\n").unwrap_err().contains("unknown rule"));
         assert!(Config::parse("disable:\n  - rule: BD001\n    reason: ''\n").unwrap_err().contains("reason"));
         assert!(Config::parse("ignore:\n  - rules: [BD001]\n    reason: x\n").unwrap_err().contains("path"));
-        assert!(Config::parse("fail_on: severe\n").is_err());
+        assert!(Config::parse("fail_on: severe\n").unwrap_err().starts_with("1:10: "));
+    }
+
+    #[test]
+    fn errors_carry_positions() {
+        assert!(Config::parse("enable: [BD001, XX999]\n").unwrap_err().starts_with("1:17: unknown rule `XX999`"));
+        assert!(Config::parse("disable:\n  - rule: BD001\n    reason: ''\n").unwrap_err().starts_with("3:13: "));
+        assert!(Config::parse("ignore:\n  - rules: [BD001]\n    reason: x\n").unwrap_err().starts_with("2:5: "));
+        assert!(Config::parse("ignore: [\n").unwrap_err().contains("invalid YAML"));
+        assert!(Config::parse("enable: BD001\n").unwrap_err().starts_with("1:9: enable must be a list"));
+        assert!(Config::parse("fail_on: high\nfail_on: low\n").unwrap_err().starts_with("2:1: duplicate field"));
+        assert!(Config::parse("").unwrap().fail_on.is_none());
+        assert!(Config::parse("# nothing\n").unwrap().enabled.is_empty());
+    }
+
+    #[test]
+    fn unreadable_files_are_errors() {
+        let err = Config::load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(err.starts_with("/dev/zero: cannot read: is not a regular file"), "{err}");
     }
 }

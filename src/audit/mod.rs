@@ -198,7 +198,7 @@ pub fn audit_text(
                     }
                 });
             } else {
-                let file = workflow::Workflow::new(root);
+                let file = workflow::Workflow::with_source(root, text);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Workflow(f) = check {
                         f(&file, sink)

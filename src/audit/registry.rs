@@ -98,6 +98,13 @@ pub static RULES: &[&Rule] = &[
     &pull_request_target_checkout::RULE,
     &checkout_persists_credentials::RULE,
     &workflow_curl_pipe_shell::RULE,
+    &input_in_script::RULE,
+    &privileged_trigger::RULE,
+    &secrets_inherit::RULE,
+    &job_image_not_pinned::RULE,
+    &github_app_token_scope::RULE,
+    &workflow_write_permissions::RULE,
+    &release_cache::RULE,
 ];
 
 /// Every rule's metadata, for renderers.

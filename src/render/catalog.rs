@@ -7,14 +7,14 @@
 
 use serde::Serialize;
 
-use crate::spec::{Base, Database, ProjectSpec};
+use crate::spec::{Base, Database, ProjectSpec, Python};
 
 /// The Debian release slim and distroless images are built on.
 pub const DEBIAN_RELEASE: &str = "trixie";
 pub const ALPINE_RELEASE: &str = "alpine3.24";
 pub const DISTROLESS_PYTHON: &str = "gcr.io/distroless/python3-debian13:nonroot";
 /// The one Python the distroless image ships.
-pub const DISTROLESS_PYTHON_VERSION: &str = "3.13";
+pub const DISTROLESS_PYTHON_VERSION: Python = Python::V3_13;
 pub const POSTGRES_IMAGE: &str = "postgres:18-trixie";
 pub const MARIADB_IMAGE: &str = "mariadb:11.8";
 

@@ -21,13 +21,9 @@ pub fn yaml_quote(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
-/// One POSIX shell word.
+/// One shell word (the same quoting as the messages that show paths).
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
+    crate::shown::shell_word(std::ffi::OsStr::new(s))
 }
 
 pub fn register(tera: &mut Tera) {
@@ -47,9 +43,8 @@ mod tests {
     fn yaml_quote_keeps_one_scalar() {
         assert_eq!(yaml_quote("a: b"), "\"a: b\"");
         assert_eq!(yaml_quote("x\nRUN id"), "\"x\\nRUN id\"");
-        let parsed: crate::yaml::Value =
-            crate::yaml::from_str(&format!("k: {}", yaml_quote("\"q\": [1]\n- x"))).unwrap();
-        assert_eq!(parsed["k"].as_str(), Some("\"q\": [1]\n- x"));
+        let parsed = crate::yaml::tree::parse(&format!("k: {}", yaml_quote("\"q\": [1]\n- x"))).unwrap();
+        assert_eq!(parsed.get("k").and_then(|k| k.as_str()), Some("\"q\": [1]\n- x"));
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub use context::ProjectContext;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// The directory of the project's secrets: mode 0700, ignored by git and by the image build.
+pub const SECRETS_DIR: &str = "secrets";
+
 /// How the writer treats a generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -97,41 +100,81 @@ impl TemplateId {
         }
     }
 
-    /// Where the file goes and how it is written, or `None` when the answers leave it out.
-    fn output(self, spec: &ProjectSpec) -> Option<(String, FileKind)> {
+    /// The file's path when it does not depend on the answers, and how it is written.
+    fn target(self) -> (Option<&'static str>, FileKind) {
         use FileKind::*;
-        let managed = |path: &str| Some((path.to_string(), Managed));
         match self {
-            TemplateId::Dockerfile => managed("Dockerfile"),
-            TemplateId::Compose => managed("docker-compose.prod.yml"),
-            TemplateId::DockerIgnore => managed(".dockerignore"),
-            TemplateId::GithubWorkflow => {
-                (spec.ci == Ci::Github).then(|| (".github/workflows/container.yml".into(), Managed))
-            }
-            TemplateId::GitlabCi => (spec.ci == Ci::Gitlab).then(|| (".gitlab-ci.yml".into(), Managed)),
-            TemplateId::Dependabot => {
-                (spec.updates == Updates::Dependabot).then(|| (".github/dependabot.yml".into(), Managed))
-            }
-            TemplateId::Renovate => (spec.updates == Updates::Renovate).then(|| ("renovate.json".into(), Managed)),
-            TemplateId::SecretsGitignore => managed("secrets/.gitignore"),
-            TemplateId::EnvExample => managed(".env.prod.example"),
-            TemplateId::Security => managed("SECURITY.md"),
-            TemplateId::BatchStarter => {
-                (spec.workload == Workload::Batch).then(|| (spec.entrypoint.starter_path(), Starter))
-            }
-            TemplateId::ApiStarter => {
-                (spec.workload == Workload::Api).then(|| (spec.entrypoint.starter_path(), Starter))
-            }
-            TemplateId::Requirements => {
-                (spec.packaging == Packaging::Requirements).then(|| ("requirements.txt".into(), Starter))
-            }
-            TemplateId::Pyproject => {
-                (spec.packaging != Packaging::Requirements).then(|| ("pyproject.toml".into(), Starter))
-            }
-            TemplateId::Gitignore => Some((".gitignore".into(), Starter)),
+            TemplateId::Dockerfile => (Some("Dockerfile"), Managed),
+            TemplateId::Compose => (Some("docker-compose.prod.yml"), Managed),
+            TemplateId::DockerIgnore => (Some(".dockerignore"), Managed),
+            TemplateId::GithubWorkflow => (Some(".github/workflows/container.yml"), Managed),
+            TemplateId::GitlabCi => (Some(".gitlab-ci.yml"), Managed),
+            TemplateId::Dependabot => (Some(".github/dependabot.yml"), Managed),
+            TemplateId::Renovate => (Some("renovate.json"), Managed),
+            TemplateId::SecretsGitignore => (Some("secrets/.gitignore"), Managed),
+            TemplateId::EnvExample => (Some(".env.prod.example"), Managed),
+            TemplateId::Security => (Some("SECURITY.md"), Managed),
+            TemplateId::BatchStarter | TemplateId::ApiStarter => (None, Starter),
+            TemplateId::Requirements => (Some("requirements.txt"), Starter),
+            TemplateId::Pyproject => (Some("pyproject.toml"), Starter),
+            TemplateId::Gitignore => (Some(".gitignore"), Starter),
         }
     }
+
+    /// Whether the answers call for this file.
+    fn wanted(self, spec: &ProjectSpec) -> bool {
+        match self {
+            TemplateId::GithubWorkflow => spec.ci == Ci::Github,
+            TemplateId::GitlabCi => spec.ci == Ci::Gitlab,
+            TemplateId::Dependabot => spec.updates == Updates::Dependabot,
+            TemplateId::Renovate => spec.updates == Updates::Renovate,
+            TemplateId::BatchStarter => spec.workload == Workload::Batch,
+            TemplateId::ApiStarter => spec.workload == Workload::Api,
+            TemplateId::Requirements => spec.packaging == Packaging::Requirements,
+            TemplateId::Pyproject => spec.packaging != Packaging::Requirements,
+            TemplateId::Dockerfile
+            | TemplateId::Compose
+            | TemplateId::DockerIgnore
+            | TemplateId::SecretsGitignore
+            | TemplateId::EnvExample
+            | TemplateId::Security
+            | TemplateId::Gitignore => true,
+        }
+    }
+
+    /// Where the file goes and how it is written, or `None` when the answers leave it out.
+    fn output(self, spec: &ProjectSpec) -> Option<(String, FileKind)> {
+        if !self.wanted(spec) {
+            return None;
+        }
+        let (path, kind) = self.target();
+        Some((path.map_or_else(|| spec.entrypoint.starter_path(), str::to_string), kind))
+    }
 }
+
+/// The answers file berth writes beside the generated files.
+pub const ANSWERS_FILE: &str = "berth.yml";
+
+/// A path berth writes in some configuration, whatever the answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManagedPath {
+    pub path: &'static str,
+    /// The file makes its directory berth's (`secrets/.gitignore` ignores everything in it).
+    pub owns_directory: bool,
+}
+
+/// Every fixed path of the template table, and the answers file: what starter code may not be
+/// written into or through.
+pub fn managed_paths() -> Vec<ManagedPath> {
+    TemplateId::ALL
+        .iter()
+        .filter_map(|id| id.target().0)
+        .chain([ANSWERS_FILE])
+        .map(|path| ManagedPath { path, owns_directory: path == TemplateId::SecretsGitignore.target().0.unwrap_or("") })
+        .collect()
+}
+
+pub use filters::shell_quote;
 
 /// Pieces included by other templates; they produce no file of their own.
 const PARTIALS: &[&str] = &["starter/_database.py.tera"];
@@ -172,20 +215,20 @@ fn engine() -> Result<Tera, RenderError> {
 
 /// The `berth.yml` answers file: the resolved answers, so the project can be regenerated.
 fn render_answers(spec: &ProjectSpec) -> String {
-    let mut map = crate::yaml::Mapping::new();
-    for (key, value) in answers_of(spec) {
-        let value = match value {
-            RawValue::One(s) => crate::yaml::Value::String(s),
-            RawValue::List(items) => {
-                crate::yaml::Value::Sequence(items.into_iter().map(crate::yaml::Value::String).collect())
-            }
-        };
-        map.insert(crate::yaml::Value::String(key.to_string()), value);
-    }
-    let body = crate::yaml::to_string(&map).expect("a mapping of strings serialises");
+    let entries: Vec<(&str, crate::yaml::Scalars)> = answers_of(spec)
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                RawValue::One(s) => crate::yaml::Scalars::One(s),
+                RawValue::List(items) => crate::yaml::Scalars::List(items),
+            };
+            (key.as_str(), value)
+        })
+        .collect();
     format!(
-        "# Generated by berth {}: the answers this project was generated from.\n# Edit and run `berth new . -y --force` to regenerate; see `berth new --help` for every key.\n{body}",
-        env!("CARGO_PKG_VERSION")
+        "# Generated by berth {}: the answers this project was generated from.\n# Edit and run `berth new . -y --force` to regenerate; see `berth new --help` for every key.\n{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::yaml::emit(&entries)
     )
 }
 
@@ -202,11 +245,11 @@ pub fn render(spec: &ProjectSpec) -> Result<BTreeMap<PathBuf, RenderedFile>, Ren
             .map_err(|e| RenderError::Template { template: id.source(), message: tera_message(&e) })?;
         files.insert(PathBuf::from(path), RenderedFile { kind, content });
     }
-    files.insert(PathBuf::from("berth.yml"), RenderedFile { kind: FileKind::Managed, content: render_answers(spec) });
+    files.insert(PathBuf::from(ANSWERS_FILE), RenderedFile { kind: FileKind::Managed, content: render_answers(spec) });
     if let Some(db) = &context.db {
         for secret in &db.secrets {
             files.insert(
-                PathBuf::from(format!("secrets/{secret}")),
+                PathBuf::from(SECRETS_DIR).join(secret),
                 RenderedFile { kind: FileKind::Secret, content: String::new() },
             );
         }
@@ -218,6 +261,16 @@ pub fn render(spec: &ProjectSpec) -> Result<BTreeMap<PathBuf, RenderedFile>, Ren
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn managed_paths_are_the_fixed_outputs_and_the_answers_file() {
+        let paths: Vec<&str> = managed_paths().iter().map(|m| m.path).collect();
+        for expected in ["Dockerfile", "docker-compose.prod.yml", ".gitlab-ci.yml", "berth.yml", "secrets/.gitignore"] {
+            assert!(paths.contains(&expected), "{paths:?}");
+        }
+        let owners: Vec<&str> = managed_paths().iter().filter(|m| m.owns_directory).map(|m| m.path).collect();
+        assert_eq!(owners, [format!("{SECRETS_DIR}/.gitignore")]);
+    }
 
     #[test]
     fn every_template_is_embedded_and_parses() {

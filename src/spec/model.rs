@@ -2,49 +2,80 @@
 
 use serde::Serialize;
 
-macro_rules! choice {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Parses a value that already passed the field's validator.
-            pub(crate) fn from_valid(s: &str) -> Self {
-                match s {
-                    $($text => $name::$variant,)+
-                    other => unreachable!("{other:?} passed validation for {}", stringify!($name)),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use super::choice::choice;
 
 choice!(
     /// The runtime image family.
-    Base { Slim => "slim", Distroless => "distroless", Alpine => "alpine" }
+    Base {
+        Slim => "slim", "Debian with glibc: every wheel installs, apt adds runtime libraries";
+        Distroless => "distroless", "no shell, no package manager, least to attack; Python 3.13 only, no OS packages";
+        Alpine => "alpine", "musl, small; numpy, pandas and the like may build from source";
+    }
+);
+choice!(
+    /// The Python minor version; older versions are past end of life.
+    Python {
+        V3_11 => "3.11", "oldest still supported";
+        V3_12 => "3.12", "";
+        V3_13 => "3.13", "the only version distroless ships";
+        V3_14 => "3.14", "newest";
+    }
 );
 choice!(
     /// How Python dependencies are declared and installed.
-    Packaging { Requirements => "requirements", Uv => "uv", Poetry => "poetry" }
+    Packaging {
+        Requirements => "requirements", "pip installs requirements.txt";
+        Uv => "uv", "uv sync from pyproject.toml and uv.lock";
+        Poetry => "poetry", "poetry install from pyproject.toml and poetry.lock";
+    }
 );
-choice!(Database { Postgres => "postgres", Mariadb => "mariadb", None => "none" });
-choice!(Workload { Batch => "batch", Api => "api" });
-choice!(Ci { Github => "github", Gitlab => "gitlab", None => "none" });
-choice!(Severity { Critical => "critical", High => "high", Medium => "medium", Low => "low" });
-choice!(Signing { Cosign => "cosign", None => "none" });
-choice!(Updates { Dependabot => "dependabot", Renovate => "renovate", None => "none" });
+choice!(
+    /// The database service next to the app.
+    Database {
+        Postgres => "postgres", "PostgreSQL service on an internal network, password as a file secret";
+        Mariadb => "mariadb", "MariaDB service on an internal network, password as a file secret";
+        None => "none", "no database service";
+    }
+);
+choice!(
+    /// What the container does.
+    Workload {
+        Batch => "batch", "runs a pipeline; the health check reads its heartbeat file";
+        Api => "api", "serves HTTP, published on 127.0.0.1 only";
+    }
+);
+choice!(
+    /// The CI pipeline generated.
+    Ci {
+        Github => "github", "GitHub Actions: lint, build, scan, SBOM, push, sign";
+        Gitlab => "gitlab", "GitLab CI: lint, build, scan, SBOM, push, sign";
+        None => "none", "no pipeline; build and scan by hand";
+    }
+);
+choice!(
+    /// The lowest vulnerability severity that fails the CI scan.
+    Severity {
+        Critical => "critical", "fail the build on critical vulnerabilities only";
+        High => "high", "fail on high or critical";
+        Medium => "medium", "fail on medium and above";
+        Low => "low", "fail on any known vulnerability";
+    }
+);
+choice!(
+    /// How CI signs pushed images.
+    Signing {
+        Cosign => "cosign", "keyless signature and SBOM attestation for every pushed image";
+        None => "none", "no signature";
+    }
+);
+choice!(
+    /// The dependency update bot configured.
+    Updates {
+        Dependabot => "dependabot", "GitHub's update bot (GitHub only)";
+        Renovate => "renovate", "Renovate, on GitHub or GitLab";
+        None => "none", "no update bot";
+    }
+);
 
 impl Severity {
     /// Trivy's `--severity` list: this level and every level above it.
@@ -68,15 +99,24 @@ pub enum Entrypoint {
     Module(String),
 }
 
-impl Entrypoint {
-    pub fn parse_valid(s: &str) -> Self {
-        if s.ends_with(".py") {
-            Entrypoint::Script(s.to_string())
-        } else {
-            Entrypoint::Module(s.to_string())
+impl std::str::FromStr for Entrypoint {
+    type Err = std::convert::Infallible;
+
+    /// Sorts a value that passed the entrypoint validator into a script or a module.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(if s.ends_with(".py") { Entrypoint::Script(s.to_string()) } else { Entrypoint::Module(s.to_string()) })
+    }
+}
+
+impl std::fmt::Display for Entrypoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entrypoint::Script(s) | Entrypoint::Module(s) => f.write_str(s),
         }
     }
+}
 
+impl Entrypoint {
     /// The source file a starter is written to.
     pub fn starter_path(&self) -> String {
         match self {
@@ -106,7 +146,7 @@ pub struct Limits {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectSpec {
     pub name: String,
-    pub python: String,
+    pub python: Python,
     pub base: Base,
     pub packaging: Packaging,
     pub entrypoint: Entrypoint,

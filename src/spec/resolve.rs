@@ -1,37 +1,23 @@
 //! Layering and validation: defaults < preset < answers file < flags, into one `ProjectSpec`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::fields::{self, FIELDS};
+use super::constraints::CONSTRAINTS;
+use super::fields::{Draft, Key, FIELDS};
 use super::layer::{Layer, Problem, RawValue, Source};
 use super::model::*;
 use super::packages::{self, Runtime};
 use super::value;
 
-/// Built-in defaults: a slim batch pipeline with no database, built and signed on GitHub.
+/// Built-in defaults, from the field table.
 pub fn defaults() -> Layer {
     let mut layer = Layer::new(Source::Defaults);
-    for (key, value) in [
-        ("python", "3.13"),
-        ("base", "slim"),
-        ("packaging", "requirements"),
-        ("database", "none"),
-        ("workload", "batch"),
-        ("port", "8000"),
-        ("health_path", "/healthz"),
-        ("app_cpus", "1.0"),
-        ("app_memory", "1g"),
-        ("app_pids", "256"),
-        ("db_cpus", "1.0"),
-        ("db_memory", "1g"),
-        ("db_pids", "512"),
-        ("ci", "github"),
-        ("scan_severity", "high"),
-    ] {
-        layer.set(key, RawValue::One(value.into())).expect("default keys are fields");
+    for field in FIELDS {
+        if let Some(default) = field.default {
+            let value = if field.is_list() { RawValue::List(Vec::new()) } else { RawValue::One(default.into()) };
+            layer.put(field.key, value);
+        }
     }
-    layer.set("build_packages", RawValue::List(vec![])).expect("field");
-    layer.set("runtime_packages", RawValue::List(vec![])).expect("field");
     layer
 }
 
@@ -69,200 +55,230 @@ const GLIBC_WHEEL_PACKAGES: &[&str] = &[
     "matplotlib",
 ];
 
-struct Merged<'a> {
-    values: BTreeMap<&'static str, (&'a RawValue, &'a Source)>,
+/// Each field's value from the highest layer that sets it, with that layer.
+fn merge(layers: &[Layer]) -> BTreeMap<Key, (&RawValue, &Layer)> {
+    let mut merged = BTreeMap::new();
+    for layer in layers {
+        for (key, value) in &layer.values {
+            merged.insert(*key, (value, layer));
+        }
+    }
+    merged
 }
 
-impl<'a> Merged<'a> {
-    fn new(layers: &'a [Layer]) -> Self {
-        let mut values = BTreeMap::new();
-        for layer in layers {
-            for (key, value) in &layer.values {
-                values.insert(*key, (value, &layer.source));
+/// The defaults that depend on other answers, and the spec they complete.
+fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>> {
+    let mut missing = Vec::new();
+    let mut need = |key: Key, present: bool| {
+        if !present {
+            missing.push(Problem::new(key.as_str(), "missing: the built-in default did not apply"));
+        }
+    };
+    need(Key::Python, draft.python.is_some());
+    let name = match draft.name {
+        Some(name) => Some(name),
+        None => match env.dir_name.as_deref().map(value::project_name) {
+            Some(Ok(name)) => Some(name),
+            Some(Err(_)) => {
+                missing.push(Problem::new(
+                    "name",
+                    format!(
+                        "missing: the directory name {} is not a valid project name; pass --name (lowercase letters, digits, '-' or '_')",
+                        crate::shown::value(env.dir_name.as_deref().unwrap_or_default())
+                    ),
+                ));
+                None
+            }
+            None => {
+                missing.push(Problem::new("name", "missing: pass --name"));
+                None
+            }
+        },
+    };
+    let (
+        Some(name),
+        Some(python),
+        Some(base),
+        Some(packaging),
+        Some(database),
+        Some(workload),
+        Some(port),
+        Some(health_path),
+        Some(app_cpus),
+        Some(app_memory),
+        Some(app_pids),
+        Some(db_cpus),
+        Some(db_memory),
+        Some(db_pids),
+        Some(ci),
+        Some(scan_severity),
+    ) = (
+        name,
+        draft.python,
+        draft.base,
+        draft.packaging,
+        draft.database,
+        draft.workload,
+        draft.port,
+        draft.health_path,
+        draft.app_cpus,
+        draft.app_memory,
+        draft.app_pids,
+        draft.db_cpus,
+        draft.db_memory,
+        draft.db_pids,
+        draft.ci,
+        draft.scan_severity,
+    )
+    else {
+        if missing.is_empty() {
+            missing.push(Problem::new("answers", "some required answers are missing"));
+        }
+        return Err(missing);
+    };
+    let uid = draft.uid.unwrap_or(if base == Base::Distroless { 65532 } else { 10001 });
+    Ok(ProjectSpec {
+        name,
+        python,
+        base,
+        packaging,
+        entrypoint: draft.entrypoint.unwrap_or_else(|| match workload {
+            Workload::Batch => Entrypoint::Script("src/pipeline.py".into()),
+            Workload::Api => Entrypoint::Script("src/app.py".into()),
+        }),
+        build_packages: draft.build_packages.unwrap_or_default(),
+        runtime_packages: draft.runtime_packages.unwrap_or_default(),
+        database,
+        workload,
+        port,
+        health_path,
+        app_limits: Limits { cpus: app_cpus, memory: app_memory, pids: app_pids },
+        db_limits: Limits { cpus: db_cpus, memory: db_memory, pids: db_pids },
+        uid,
+        gid: draft.gid.unwrap_or(uid),
+        image: draft.image,
+        ci,
+        scan_severity,
+        signing: draft.signing.unwrap_or(if ci == Ci::None { Signing::None } else { Signing::Cosign }),
+        updates: draft.updates.unwrap_or(match ci {
+            Ci::Github => Updates::Dependabot,
+            Ci::Gitlab | Ci::None => Updates::Renovate,
+        }),
+        private_index: draft.private_index,
+        builder_digest: draft.builder_digest,
+        runtime_digest: draft.runtime_digest,
+        db_digest: draft.db_digest,
+    })
+}
+
+/// Every answer of a spec, the inverse of [`complete`].
+pub fn draft_of(spec: &ProjectSpec) -> Draft {
+    Draft {
+        name: Some(spec.name.clone()),
+        python: Some(spec.python),
+        base: Some(spec.base),
+        packaging: Some(spec.packaging),
+        entrypoint: Some(spec.entrypoint.clone()),
+        build_packages: Some(spec.build_packages.clone()),
+        runtime_packages: Some(spec.runtime_packages.clone()),
+        database: Some(spec.database),
+        workload: Some(spec.workload),
+        port: Some(spec.port),
+        health_path: Some(spec.health_path.clone()),
+        app_cpus: Some(spec.app_limits.cpus.clone()),
+        app_memory: Some(spec.app_limits.memory.clone()),
+        app_pids: Some(spec.app_limits.pids),
+        db_cpus: Some(spec.db_limits.cpus.clone()),
+        db_memory: Some(spec.db_limits.memory.clone()),
+        db_pids: Some(spec.db_limits.pids),
+        uid: Some(spec.uid),
+        gid: Some(spec.gid),
+        image: spec.image.clone(),
+        ci: Some(spec.ci),
+        scan_severity: Some(spec.scan_severity),
+        signing: Some(spec.signing),
+        updates: Some(spec.updates),
+        private_index: spec.private_index.clone(),
+        builder_digest: spec.builder_digest.clone(),
+        runtime_digest: spec.runtime_digest.clone(),
+        db_digest: spec.db_digest.clone(),
+    }
+}
+
+/// The valid answers of the layers, each invalid one replaced by its default, with a problem
+/// for each invalid item and the fields that had one.
+fn validate(layers: &[Layer]) -> (Draft, Vec<Problem>, BTreeSet<Key>) {
+    let fallback = defaults();
+    let mut draft = Draft::default();
+    let mut problems = Vec::new();
+    let mut invalid = BTreeSet::new();
+    for (key, (raw, layer)) in merge(layers) {
+        if let Err(refused) = draft.apply(key, raw) {
+            invalid.insert(key);
+            for r in refused {
+                problems.push(Problem::new(
+                    layer.origin(key),
+                    format!("{} = {}: {}", key.as_str(), crate::shown::value(&r.item), r.message),
+                ));
+            }
+            // Judge the other answers' combinations on the default: every problem in one run.
+            draft.clear(key);
+            if let Some(default) = fallback.values.get(&key) {
+                let _ = draft.apply(key, default);
             }
         }
-        Merged { values }
     }
+    (draft, problems, invalid)
+}
 
-    fn explicit(&self, key: &str) -> bool {
-        self.values.get(key).is_some_and(|(_, source)| **source != Source::Defaults)
+/// The valid answers the layers give over the built-in defaults, invalid ones replaced by
+/// their defaults: what the wizard judges candidate answers on before anything is final.
+pub fn draft_unchecked(layers: &[Layer]) -> Draft {
+    let all: Vec<Layer> = std::iter::once(defaults()).chain(layers.iter().cloned()).collect();
+    validate(&all).0
+}
+
+/// The spec a draft describes, constraints unchecked; a missing name takes a placeholder.
+pub fn complete_unchecked(mut draft: Draft, env: &Environment) -> Option<ProjectSpec> {
+    if draft.name.is_none() && env.dir_name.as_deref().is_none_or(|d| value::project_name(d).is_err()) {
+        draft.name = Some("project".into());
     }
+    complete(draft, env).ok()
 }
 
 /// Validates the merged layers; reports every problem at once.
 pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Problem>> {
-    let merged = Merged::new(layers);
-    let mut problems = Vec::new();
-    let mut valid: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    let mut invalid: Vec<&'static str> = Vec::new();
-
-    for field in FIELDS {
-        let Some((raw, source)) = merged.values.get(field.key) else { continue };
-        let items = if field.is_list() {
-            raw.items()
-        } else {
-            match raw {
-                RawValue::One(s) => vec![s.clone()],
-                RawValue::List(_) => {
-                    problems.push(Problem {
-                        source: source.to_string(),
-                        message: format!("{}: expected one value, found a list", field.key),
-                    });
-                    continue;
-                }
-            }
-        };
-        let mut parsed = Vec::new();
-        for item in &items {
-            match (field.parse)(item) {
-                Ok(v) => parsed.push(v),
-                Err(message) => {
-                    invalid.push(field.key);
-                    problems.push(Problem {
-                        source: source.to_string(),
-                        message: format!("{} = {item:?}: {message}", field.key),
-                    })
-                }
-            }
+    let merged = merge(layers);
+    let (draft, mut problems, invalid) = validate(layers);
+    let spec = match complete(draft, env) {
+        Ok(spec) => spec,
+        Err(missing) => {
+            problems.extend(missing);
+            return Err(problems);
         }
-        if !field.is_list() && parsed.first().is_some_and(|v| v.is_empty()) {
+    };
+    let origin = |key: Key| merged.get(&key).map_or_else(|| "answers".to_string(), |(_, layer)| layer.origin(key));
+    for constraint in CONSTRAINTS {
+        // A combination that involves an invalid value was judged on its default: not reported.
+        if constraint.involves.iter().any(|k| invalid.contains(k)) {
             continue;
         }
-        valid.insert(field.key, parsed);
-    }
-
-    // An invalid value is replaced by its default so the combinations of the other answers can
-    // still be checked: every problem is reported in one run.
-    let fallback = defaults();
-    for key in &invalid {
-        match fallback.values.get(key) {
-            Some(RawValue::One(v)) => {
-                valid.insert(key, vec![v.clone()]);
-            }
-            Some(RawValue::List(_)) => {
-                valid.insert(key, Vec::new());
-            }
-            None => {
-                valid.remove(key);
-            }
+        if let Some(message) = (constraint.check)(&spec) {
+            problems.push(Problem::new(origin(constraint.blame), message));
         }
     }
-    let one = |key: &str| valid.get(key).and_then(|v| v.first()).cloned();
-    let list = |key: &str| valid.get(key).cloned().unwrap_or_default();
-
-    let name = match one("name") {
-        Some(name) => Some(name),
-        None if merged.values.contains_key("name") => None,
-        None => match env.dir_name.as_deref().map(value::project_name) {
-            Some(Ok(name)) => Some(name),
-            Some(Err(_)) => {
-                problems.push(Problem {
-                    source: "name".into(),
-                    message: format!(
-                        "missing: the directory name {:?} is not a valid project name; pass --name (lowercase letters, digits, '-' or '_')",
-                        env.dir_name.as_deref().unwrap_or_default()
-                    ),
-                });
-                None
-            }
-            None => {
-                problems.push(Problem { source: "name".into(), message: "missing: pass --name".into() });
-                None
-            }
-        },
-    };
-
-    // Every required field has a default, so anything missing now was already reported.
-    let required =
-        ["python", "base", "packaging", "database", "workload", "port", "health_path", "ci", "scan_severity"];
-    if required.iter().any(|k| one(k).is_none()) {
-        if problems.is_empty() {
-            problems.push(Problem { source: "answers".into(), message: "some required answers are missing".into() });
-        }
-        return Err(problems);
-    }
-
-    let base = Base::from_valid(&one("base").unwrap());
-    let workload = Workload::from_valid(&one("workload").unwrap());
-    let ci = Ci::from_valid(&one("ci").unwrap());
-    let limits = |prefix: &str| -> Option<Limits> {
-        Some(Limits {
-            cpus: one(&format!("{prefix}_cpus"))?,
-            memory: one(&format!("{prefix}_memory"))?,
-            pids: one(&format!("{prefix}_pids"))?.parse().ok()?,
-        })
-    };
-    let (Some(app_limits), Some(db_limits)) = (limits("app"), limits("db")) else {
-        return Err(vec![Problem { source: "answers".into(), message: "resource limits are missing".into() }]);
-    };
-    let default_uid = if base == Base::Distroless { "65532".to_string() } else { "10001".to_string() };
-    let uid: u32 = one("uid").unwrap_or(default_uid).parse().expect("validated");
-    let gid: u32 = one("gid").map_or(uid, |g| g.parse().expect("validated"));
-    let entrypoint = Entrypoint::parse_valid(&one("entrypoint").unwrap_or_else(|| match workload {
-        Workload::Batch => "src/pipeline.py".into(),
-        Workload::Api => "src/app.py".into(),
-    }));
-    let signing = one("signing")
-        .map_or(if ci == Ci::None { Signing::None } else { Signing::Cosign }, |s| Signing::from_valid(&s));
-    let updates = one("updates").map_or(
-        match ci {
-            Ci::Github => Updates::Dependabot,
-            Ci::Gitlab | Ci::None => Updates::Renovate,
-        },
-        |s| Updates::from_valid(&s),
-    );
-
-    let spec = ProjectSpec {
-        name: name.unwrap_or_default(),
-        python: one("python").unwrap(),
-        base,
-        packaging: Packaging::from_valid(&one("packaging").unwrap()),
-        entrypoint,
-        build_packages: list("build_packages"),
-        runtime_packages: list("runtime_packages"),
-        database: Database::from_valid(&one("database").unwrap()),
-        workload,
-        port: one("port").unwrap().parse().expect("validated"),
-        health_path: one("health_path").unwrap(),
-        app_limits,
-        db_limits,
-        uid,
-        gid,
-        image: one("image"),
-        ci,
-        scan_severity: Severity::from_valid(&one("scan_severity").unwrap()),
-        signing,
-        updates,
-        private_index: one("private_index"),
-        builder_digest: one("builder_digest"),
-        runtime_digest: one("runtime_digest"),
-        db_digest: one("db_digest"),
-    };
-
-    let source_of = |key: &str| merged.values.get(key).map_or_else(|| "answers".to_string(), |(_, s)| s.to_string());
-    let mut warnings = Vec::new();
-    let mut combination_problems = Vec::new();
-    check_combinations(&spec, &source_of, &mut combination_problems, &mut warnings);
-    // A combination that involves an invalid value was judged on its default: not reported.
-    problems.extend(combination_problems.into_iter().filter(|(key, _)| !invalid.contains(key)).map(|(_, p)| p));
     if !problems.is_empty() {
         return Err(problems);
     }
 
-    if spec.workload == Workload::Batch {
-        for key in ["port", "health_path"] {
-            if merged.explicit(key) {
-                warnings.push(format!("{key} is only used by api workloads; it is ignored for batch"));
-            }
+    let mut warnings = Vec::new();
+    for field in FIELDS {
+        let explicit = merged.get(&field.key).is_some_and(|(_, layer)| layer.source != Source::Defaults);
+        if explicit && !field.applies.to(spec.workload, spec.database) {
+            warnings.push(format!("{} {}", field.name, field.applies.ignored(spec.workload)));
         }
     }
-    if !spec.has_db() {
-        for key in ["db_cpus", "db_memory", "db_pids", "db_digest"] {
-            if merged.explicit(key) {
-                warnings.push(format!("{key} is ignored because database is none"));
-            }
-        }
-    }
+    package_warnings(&spec, &mut warnings);
     if spec.base == Base::Alpine {
         if let Some(text) = &env.dependency_text {
             let found: Vec<&str> = GLIBC_WHEEL_PACKAGES.iter().copied().filter(|p| mentions_package(text, p)).collect();
@@ -275,6 +291,21 @@ pub fn resolve(layers: &[Layer], env: &Environment) -> Result<Resolved, Vec<Prob
         }
     }
     Ok(Resolved { spec, warnings })
+}
+
+/// Build packages that work but deserve a word.
+fn package_warnings(spec: &ProjectSpec, warnings: &mut Vec<String>) {
+    for package in &spec.build_packages {
+        if packages::runtime_of(spec.base, package) == Runtime::Unknown {
+            warnings.push(format!(
+                "build package {} has no known runtime library; if the built extension links a shared library, add it with --runtime-packages",
+                crate::shown::value(package)
+            ));
+        }
+    }
+    if spec.build_packages.iter().any(|p| p.contains("-dev")) && !packages::has_compiler(&spec.build_packages) {
+        warnings.push("build_packages has headers but no compiler: add gcc (slim) or gcc and musl-dev (alpine) if dependencies build from source".into());
+    }
 }
 
 /// Whether a requirements/pyproject text depends on `package` (a whole name, any case, `-`/`_` alike).
@@ -291,115 +322,15 @@ fn mentions_package(text: &str, package: &str) -> bool {
     })
 }
 
-/// Problems come with the key they are about (and the other keys they involve are valid).
-fn check_combinations(
-    spec: &ProjectSpec,
-    source_of: &dyn Fn(&str) -> String,
-    problems: &mut Vec<(&'static str, Problem)>,
-    warnings: &mut Vec<String>,
-) {
-    let mut problem =
-        |key: &'static str, message: String| problems.push((key, Problem { source: source_of(key), message }));
-
-    if spec.base == Base::Distroless && spec.python != "3.13" {
-        problem(
-            "python",
-            format!(
-                "python = \"{}\" cannot be combined with base distroless: gcr.io/distroless/python3-debian13 ships only Python 3.13; use --python 3.13, or --base slim to keep Python {}",
-                spec.python, spec.python
-            ),
-        );
-    }
-
-    let mut runtime_libs = Vec::new();
-    for package in &spec.build_packages {
-        match packages::runtime_of(spec.base, package) {
-            Runtime::BuildOnly => {}
-            Runtime::Library(lib) => runtime_libs.push(lib),
-            Runtime::WrongDistro(alpine) => problem(
-                "build_packages",
-                format!("build_packages: {package:?} is a Debian package name; base alpine uses {alpine:?}"),
-            ),
-            Runtime::Unknown => warnings.push(format!(
-                "build package {package:?} has no known runtime library; if the built extension links a shared library, add it with --runtime-packages"
-            )),
-        }
-    }
-    if !spec.build_packages.is_empty()
-        && spec.build_packages.iter().any(|p| p.contains("-dev"))
-        && !packages::has_compiler(&spec.build_packages)
-    {
-        warnings.push("build_packages has headers but no compiler: add gcc (slim) or gcc and musl-dev (alpine) if dependencies build from source".into());
-    }
-    if spec.base == Base::Distroless && (!runtime_libs.is_empty() || !spec.runtime_packages.is_empty()) {
-        let mut libs: Vec<&str> = runtime_libs.clone();
-        libs.extend(spec.runtime_packages.iter().map(String::as_str));
-        problem(
-            "base",
-            format!(
-                "base distroless has no package manager, so the runtime libraries {} cannot be installed; use wheels that bundle their libraries (psycopg[binary], mysqlclient wheels) and drop the -dev build packages, or use --base slim",
-                libs.join(", ")
-            ),
-        );
-    }
-    if spec.updates == Updates::Dependabot && spec.ci != Ci::Github {
-        problem(
-            "updates",
-            format!(
-                "updates = \"dependabot\" runs only on GitHub, but ci = \"{}\"; use --updates renovate (or none)",
-                spec.ci
-            ),
-        );
-    }
-    if spec.signing == Signing::Cosign && spec.ci == Ci::None {
-        problem("signing", "signing = \"cosign\" signs images in CI, but ci = \"none\"; choose --ci github or gitlab, or --signing none".into());
-    }
-}
-
-/// The resolved answers as YAML values in field order, for `berth.yml`.
-pub fn answers_of(spec: &ProjectSpec) -> Vec<(&'static str, RawValue)> {
-    let one = |s: &str| RawValue::One(s.to_string());
-    let mut out = Vec::new();
-    for field in FIELDS {
-        let value = match field.key {
-            "name" => Some(one(&spec.name)),
-            "python" => Some(one(&spec.python)),
-            "base" => Some(one(spec.base.as_str())),
-            "packaging" => Some(one(spec.packaging.as_str())),
-            "entrypoint" => Some(one(&match &spec.entrypoint {
-                Entrypoint::Script(s) | Entrypoint::Module(s) => s.clone(),
-            })),
-            "build_packages" => Some(RawValue::List(spec.build_packages.clone())),
-            "runtime_packages" => Some(RawValue::List(spec.runtime_packages.clone())),
-            "database" => Some(one(spec.database.as_str())),
-            "workload" => Some(one(spec.workload.as_str())),
-            "port" => Some(one(&spec.port.to_string())),
-            "health_path" => Some(one(&spec.health_path)),
-            "app_cpus" => Some(one(&spec.app_limits.cpus)),
-            "app_memory" => Some(one(&spec.app_limits.memory)),
-            "app_pids" => Some(one(&spec.app_limits.pids.to_string())),
-            "db_cpus" => Some(one(&spec.db_limits.cpus)),
-            "db_memory" => Some(one(&spec.db_limits.memory)),
-            "db_pids" => Some(one(&spec.db_limits.pids.to_string())),
-            "uid" => Some(one(&spec.uid.to_string())),
-            "gid" => Some(one(&spec.gid.to_string())),
-            "image" => spec.image.as_deref().map(one),
-            "ci" => Some(one(spec.ci.as_str())),
-            "scan_severity" => Some(one(spec.scan_severity.as_str())),
-            "signing" => Some(one(spec.signing.as_str())),
-            "updates" => Some(one(spec.updates.as_str())),
-            "private_index" => spec.private_index.as_deref().map(one),
-            "builder_digest" => spec.builder_digest.as_deref().map(one),
-            "runtime_digest" => spec.runtime_digest.as_deref().map(one),
-            "db_digest" => spec.db_digest.as_deref().map(one),
-            other => unreachable!("field {other} has no answer mapping"),
-        };
-        if let Some(value) = value {
-            out.push((field.key, value));
-        }
-    }
-    debug_assert!(out.iter().all(|(k, _)| fields::field(k).is_some()));
-    out
+/// The resolved answers in field order, for `berth.yml`: every answer that applies to the
+/// project, so regenerating from it gives the same project and no warning.
+pub fn answers_of(spec: &ProjectSpec) -> Vec<(Key, RawValue)> {
+    let draft = draft_of(spec);
+    FIELDS
+        .iter()
+        .filter(|f| f.applies.to(spec.workload, spec.database))
+        .filter_map(|f| draft.extract(f.key).map(|value| (f.key, value)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -427,7 +358,7 @@ mod tests {
             layer(Source::Flags, &[("python", "3.14")]),
         ];
         let spec = resolve(&layers, &env()).unwrap().spec;
-        assert_eq!(spec.python, "3.14");
+        assert_eq!(spec.python, Python::V3_14);
         assert_eq!(spec.database, Database::Postgres);
         assert_eq!(spec.name, "etl");
     }
@@ -490,8 +421,50 @@ mod tests {
         let spec = resolve(&layers, &env()).unwrap().spec;
         let mut again = Layer::new(Source::AnswersFile("berth.yml".into()));
         for (k, v) in answers_of(&spec) {
-            again.set(k, v).unwrap();
+            again.put(k, v);
         }
-        assert_eq!(resolve(&[defaults(), again], &env()).unwrap().spec, spec);
+        let regenerated = resolve(&[defaults(), again], &env()).unwrap();
+        assert_eq!(regenerated.spec, spec);
+        assert!(regenerated.warnings.is_empty(), "{:?}", regenerated.warnings);
+    }
+
+    #[test]
+    fn answers_leave_out_what_does_not_apply() {
+        let spec = resolve(&[defaults()], &env()).unwrap().spec;
+        let keys: Vec<&str> = answers_of(&spec).iter().map(|(k, _)| k.as_str()).collect();
+        for absent in ["port", "health_path", "db_cpus", "db_memory", "db_pids"] {
+            assert!(!keys.contains(&absent), "{absent} written for a batch job without database: {keys:?}");
+        }
+        let mut again = Layer::new(Source::AnswersFile("berth.yml".into()));
+        for (k, v) in answers_of(&spec) {
+            again.put(k, v);
+        }
+        let regenerated = resolve(&[defaults(), again], &env()).unwrap();
+        assert_eq!(regenerated.spec, spec);
+        assert!(regenerated.warnings.is_empty(), "{:?}", regenerated.warnings);
+    }
+
+    #[test]
+    fn answers_that_do_not_apply_are_reported_as_ignored() {
+        let layers = [defaults(), layer(Source::Flags, &[("port", "9000"), ("db_memory", "2g")])];
+        let warnings = resolve(&layers, &env()).unwrap().warnings;
+        assert!(
+            warnings.contains(&"port is only used by api workloads; it is ignored for batch".to_string()),
+            "{warnings:?}"
+        );
+        assert!(warnings.contains(&"db_memory is ignored because database is none".to_string()), "{warnings:?}");
+    }
+
+    #[test]
+    fn invalid_values_name_their_file_position() {
+        let mut file = layer(Source::AnswersFile("berth.yml".into()), &[("app_memory", "é")]);
+        file.positions.insert(Key::AppMemory, (4, 13));
+        let problems = resolve(&[defaults(), file], &env()).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].to_string().starts_with("berth.yml:4:13: app_memory = \"é\": use a whole number"),
+            "{}",
+            problems[0]
+        );
     }
 }

@@ -4,64 +4,29 @@
 //! reaches a template has passed one of these allowlists, so no answer can carry a newline, a
 //! quote, a `$`, a `:` or a `..` into a Dockerfile, a YAML file or a shell line.
 
+use std::str::FromStr;
+
+use super::choice::{ChoiceValue, NotAllowed};
+use super::model::Python;
+
 /// A validated, normalised value.
 pub type Parsed = String;
 
-pub const PYTHON_VERSIONS: &[&str] = &["3.11", "3.12", "3.13", "3.14"];
-pub const BASES: &[&str] = &["slim", "distroless", "alpine"];
-pub const PACKAGINGS: &[&str] = &["requirements", "uv", "poetry"];
-pub const DATABASES: &[&str] = &["postgres", "mariadb", "none"];
-pub const WORKLOADS: &[&str] = &["batch", "api"];
-pub const CIS: &[&str] = &["github", "gitlab", "none"];
-pub const SEVERITIES: &[&str] = &["critical", "high", "medium", "low"];
-pub const SIGNINGS: &[&str] = &["cosign", "none"];
-pub const UPDATES: &[&str] = &["dependabot", "renovate", "none"];
-
-fn one_of(raw: &str, allowed: &[&str]) -> Result<Parsed, String> {
-    let v = raw.trim().to_ascii_lowercase();
-    if allowed.contains(&v.as_str()) {
-        Ok(v)
-    } else {
-        Err(format!("allowed: {}", allowed.join(", ")))
-    }
-}
-
-pub fn base(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, BASES)
-}
-pub fn packaging(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, PACKAGINGS)
-}
-pub fn database(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, DATABASES)
-}
-pub fn workload(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, WORKLOADS)
-}
-pub fn ci(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, CIS)
-}
-pub fn severity(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, SEVERITIES)
-}
-pub fn signing(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, SIGNINGS)
-}
-pub fn updates(raw: &str) -> Result<Parsed, String> {
-    one_of(raw, UPDATES)
+/// A value of a choice field, normalised to its declared spelling.
+pub fn choice<T: ChoiceValue + FromStr<Err = NotAllowed>>(raw: &str) -> Result<Parsed, String> {
+    raw.parse::<T>().map(|v| v.as_str().to_string()).map_err(|e| e.to_string())
 }
 
 pub fn python_version(raw: &str) -> Result<Parsed, String> {
-    let v = raw.trim();
-    if PYTHON_VERSIONS.contains(&v) {
-        return Ok(v.to_string());
-    }
-    let hint = if v == "3.10" || v.starts_with("3.9") || v.starts_with("2.") {
-        " (older versions are past end of life)"
-    } else {
-        ""
-    };
-    Err(format!("allowed: {}{hint}", PYTHON_VERSIONS.join(", ")))
+    choice::<Python>(raw).map_err(|message| {
+        let v = raw.trim();
+        let old = v == "3.10" || v.starts_with("3.9") || v.starts_with("3.8") || v.starts_with("2.");
+        if old {
+            format!("{message} (older versions are past end of life)")
+        } else {
+            message
+        }
+    })
 }
 
 fn is_lower_alnum(c: char) -> bool {
@@ -201,19 +166,19 @@ pub fn cpus(raw: &str) -> Result<Parsed, String> {
 pub fn memory(raw: &str) -> Result<Parsed, String> {
     let v = raw.trim().to_ascii_lowercase();
     const HELP: &str = "use a whole number with a unit k, m or g, at least 16m (e.g. 512m, 2g)";
-    let Some(unit) = v.chars().last() else {
+    let (digits, multiplier): (&str, u64) = if let Some(d) = v.strip_suffix('k') {
+        (d, 1 << 10)
+    } else if let Some(d) = v.strip_suffix('m') {
+        (d, 1 << 20)
+    } else if let Some(d) = v.strip_suffix('g') {
+        (d, 1 << 30)
+    } else {
         return Err(HELP.into());
-    };
-    let digits = &v[..v.len() - 1];
-    let multiplier: u64 = match unit {
-        'k' => 1 << 10,
-        'm' => 1 << 20,
-        'g' => 1 << 30,
-        _ => return Err(HELP.into()),
     };
     match digits.parse::<u64>() {
         Ok(n)
-            if digits.chars().all(|c| c.is_ascii_digit())
+            if !digits.is_empty()
+                && digits.chars().all(|c| c.is_ascii_digit())
                 && n.checked_mul(multiplier).is_some_and(|b| (16 << 20..=1 << 42).contains(&b)) =>
         {
             Ok(v)
@@ -222,38 +187,74 @@ pub fn memory(raw: &str) -> Result<Parsed, String> {
     }
 }
 
-/// An OCI repository: optional `host[:port]/`, then lowercase path components.
+/// A registry host as the image reference grammar has it: dot-separated components of ASCII
+/// letters, digits and inner `-`, with an optional port.
+fn is_registry_host(part: &str) -> bool {
+    let (host, port) = match part.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (part, None),
+    };
+    let component_ok = |c: &str| {
+        !c.is_empty()
+            && c.len() <= 63
+            && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+            && !c.starts_with('-')
+            && !c.ends_with('-')
+    };
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && p.parse::<u16>().is_ok());
+    host.split('.').all(component_ok) && port_ok
+}
+
+/// A repository path component: lowercase alphanumeric runs joined by `.`, `_`, `__` or `-`s.
+fn is_path_component(part: &str) -> bool {
+    let bytes = part.as_bytes();
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if bytes.is_empty() || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if alnum(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !alnum(bytes[i]) {
+            i += 1;
+        }
+        let separator = &part[start..i];
+        let ok = matches!(separator, "." | "_" | "__") || separator.chars().all(|c| c == '-');
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// An OCI repository as `docker` parses it (distribution/reference): an optional registry host
+/// (a first component with a `.` or `:`, or `localhost`), then lowercase path components.
 pub fn image_repository(raw: &str) -> Result<Parsed, String> {
     let v = raw.trim();
     const HELP: &str = "use an image repository without tag, e.g. ghcr.io/acme/sales-etl (lowercase; host[:port]/path)";
     if v.contains('@') || v.rsplit('/').next().is_some_and(|last| last.contains(':')) {
         return Err(format!("{HELP}; leave out the tag or digest, CI adds them"));
     }
-    let mut parts = v.split('/').peekable();
-    let mut first = true;
-    let mut count = 0;
-    while let Some(part) = parts.next() {
-        count += 1;
-        let is_host =
-            first && parts.peek().is_some() && (part.contains('.') || part.contains(':') || part == "localhost");
-        first = false;
-        let ok = if is_host {
-            let (host, port) = part.split_once(':').unwrap_or((part, "1"));
-            !host.is_empty()
-                && host.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-                && port.parse::<u16>().is_ok()
-        } else {
-            !part.is_empty()
-                && part.starts_with(is_lower_alnum)
-                && part.ends_with(is_lower_alnum)
-                && part.chars().all(|c| is_lower_alnum(c) || matches!(c, '.' | '_' | '-'))
-        };
-        if !ok {
-            return Err(HELP.into());
-        }
-    }
-    if v.len() > 200 || count == 0 {
+    if v.is_empty() || v.len() > 255 {
         return Err(HELP.into());
+    }
+    let parts: Vec<&str> = v.split('/').collect();
+    let has_host = parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost");
+    let (host, path) = if has_host { (Some(parts[0]), &parts[1..]) } else { (None, &parts[..]) };
+    if host.is_some_and(|h| !is_registry_host(h)) {
+        return Err(format!(
+            "{HELP}; the registry host must be dot-separated letters, digits and inner '-', with an optional :port"
+        ));
+    }
+    if !path.iter().all(|p| is_path_component(p)) {
+        return Err(format!(
+            "{HELP}; each path component is lowercase letters and digits, joined by '.', '_', '__' or '-'"
+        ));
     }
     Ok(v.to_string())
 }
@@ -327,6 +328,9 @@ mod tests {
         assert!(memory("1m").is_err());
         assert!(memory("2gb").is_err());
         assert!(memory("-1g").is_err());
+        for bad in ["é", "1é", "g", "", "\u{301}m", "é1g", "1\u{0}g"] {
+            assert!(memory(bad).is_err(), "{bad:?}");
+        }
         assert!(cpus("0.5").is_ok());
         assert!(cpus("0").is_err());
         assert!(cpus("1e3").is_err());
@@ -345,6 +349,24 @@ mod tests {
         assert!(image_repository("ghcr.io/acme/etl:latest").is_err());
         assert!(image_repository("Acme/etl").is_err());
         assert!(image_repository("a: b").is_err());
+        for bad in [
+            "-u.x/etl",
+            "../etl",
+            "../../x",
+            "a..b/etl",
+            "ghcr.io/a--b_-c",
+            "x.io/a___b",
+            "ghcr.io:/etl",
+            "ghcr.io:99999/etl",
+            ".x/etl",
+            "ghcr.io/",
+            "x.io/a/-b",
+        ] {
+            assert!(image_repository(bad).is_err(), "{bad:?}");
+        }
+        for good in ["ghcr.io/a__b/c-d", "my-reg.example:443/team/a.b_c", "localhost/x", "Reg.Example.com/x", "a---b"] {
+            assert!(image_repository(good).is_ok(), "{good:?}");
+        }
         assert!(private_index("https://pypi.example.com/simple").is_ok());
         assert!(private_index("https://u:p@pypi.example.com/simple").unwrap_err().contains("netrc"));
         assert!(private_index("http://pypi.example.com").is_err());

@@ -6,11 +6,12 @@ use std::time::Instant;
 use super::cleanup::Cleanup;
 use super::docker::Docker;
 use super::layers::{self, Secret};
-use super::Recorder;
+use super::{CheckId, Recorder};
 use crate::render::context::VENV;
 use crate::spec::{Base, ProjectSpec};
 
-pub const IDS: &[&str] = &["image.user", "image.no-shell", "image.no-compiler", "image.no-secrets"];
+pub const IDS: &[CheckId] =
+    &[CheckId::ImageUser, CheckId::ImageNoShell, CheckId::ImageNoCompiler, CheckId::ImageNoSecrets];
 
 const SHELLS: &[&str] = &[
     "/bin/sh",
@@ -41,7 +42,7 @@ pub fn build(
     let secret_arg = format!("id=netrc,src={}", netrc.display());
     if spec.private_index.is_some() {
         if !netrc.is_file() {
-            rec.fail("build", "private_index is set but secrets/netrc is missing: write the index credentials there (machine HOST login USER password TOKEN)");
+            rec.fail(CheckId::Build, "private_index is set but secrets/netrc is missing: write the index credentials there (machine HOST login USER password TOKEN)");
             return false;
         }
         args.extend(["--secret", &secret_arg]);
@@ -57,7 +58,7 @@ pub fn build(
                 .and_then(|s| s.parse::<u64>().ok())
                 .unwrap_or(0);
             rec.pass(
-                "build",
+                CheckId::Build,
                 format!(
                     "built {image} with BuildKit in {:.1} s ({:.0} MB)",
                     started.elapsed().as_secs_f64(),
@@ -67,7 +68,7 @@ pub fn build(
             true
         }
         Err(e) => {
-            rec.fail("build", format!("the build failed:\n{}", e.message));
+            rec.fail(CheckId::Build, format!("the build failed:\n{}", e.message));
             false
         }
     }
@@ -197,16 +198,17 @@ fn check_no_secrets(docker: &Docker, image: &str, dir: &Path) -> Option<Result<S
 
 pub fn checks(docker: &Docker, dir: &Path, spec: &ProjectSpec, image: &str, label: &str, rec: &mut Recorder) {
     let label = label.to_string();
-    rec.outcome("image.user", check_user(docker, &label, image, spec));
+    rec.outcome(CheckId::ImageUser, check_user(docker, &label, image, spec));
     match check_no_shell(docker, &label, image, spec) {
-        Some(result) => rec.outcome("image.no-shell", result),
-        None => {
-            rec.skip("image.no-shell", format!("base {} ships a shell by design; base distroless has none", spec.base))
-        }
+        Some(result) => rec.outcome(CheckId::ImageNoShell, result),
+        None => rec.skip(
+            CheckId::ImageNoShell,
+            format!("base {} ships a shell by design; base distroless has none", spec.base),
+        ),
     }
-    rec.outcome("image.no-compiler", check_no_compiler(docker, &label, image));
+    rec.outcome(CheckId::ImageNoCompiler, check_no_compiler(docker, &label, image));
     match check_no_secrets(docker, image, dir) {
-        Some(result) => rec.outcome("image.no-secrets", result),
-        None => rec.skip("image.no-secrets", "no secret files in secrets/ to look for"),
+        Some(result) => rec.outcome(CheckId::ImageNoSecrets, result),
+        None => rec.skip(CheckId::ImageNoSecrets, "no secret files in secrets/ to look for"),
     }
 }

@@ -6,6 +6,8 @@
 
 use std::io::{self, Cursor, Read};
 
+use aho_corasick::AhoCorasick;
+
 /// A secret to look for: a name to report and the value.
 #[derive(Debug, Clone)]
 pub struct Secret {
@@ -21,31 +23,66 @@ pub struct Hit {
     pub location: String,
 }
 
-/// Which of `needles` occur in the stream; reads in chunks, keeping an overlap so a value split
-/// across two reads is still found.
-pub fn find_in_stream(mut reader: impl Read, needles: &[&[u8]]) -> io::Result<Vec<bool>> {
-    let mut found = vec![false; needles.len()];
-    let overlap = needles.iter().map(|n| n.len()).max().unwrap_or(1).saturating_sub(1);
-    let mut window: Vec<u8> = Vec::with_capacity(64 * 1024 + overlap);
-    let mut chunk = vec![0u8; 64 * 1024];
-    loop {
-        let n = reader.read(&mut chunk)?;
-        if n == 0 {
-            break;
-        }
-        window.extend_from_slice(&chunk[..n]);
-        for (i, needle) in needles.iter().enumerate() {
-            if !found[i] && !needle.is_empty() && window.windows(needle.len()).any(|w| w == *needle) {
-                found[i] = true;
-            }
-        }
-        if found.iter().all(|f| *f) {
-            break;
-        }
-        let keep = window.len().min(overlap);
-        window.drain(..window.len() - keep);
+/// Secret values compiled into one Aho-Corasick automaton: every file is read once, however
+/// many values are looked for.
+pub struct Needles {
+    automaton: Option<AhoCorasick>,
+    /// The index in the caller's list of each pattern (empty values are never found).
+    index: Vec<usize>,
+    count: usize,
+    /// Bytes kept between reads so a value split across two reads is still found.
+    overlap: usize,
+}
+
+impl Needles {
+    pub fn new(needles: &[&[u8]]) -> io::Result<Self> {
+        let patterns: Vec<(usize, &[u8])> =
+            needles.iter().enumerate().filter(|(_, n)| !n.is_empty()).map(|(i, n)| (i, *n)).collect();
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(AhoCorasick::new(patterns.iter().map(|(_, n)| n)).map_err(io::Error::other)?)
+        };
+        let overlap = patterns.iter().map(|(_, n)| n.len()).max().unwrap_or(1).saturating_sub(1);
+        Ok(Needles { automaton, index: patterns.iter().map(|(i, _)| *i).collect(), count: needles.len(), overlap })
     }
-    Ok(found)
+
+    /// Which needles occur in the stream. Matches may overlap: one value inside or across
+    /// another is still found.
+    pub fn find_in(&self, mut reader: impl Read) -> io::Result<Vec<bool>> {
+        let mut found = vec![false; self.count];
+        let Some(automaton) = &self.automaton else { return Ok(found) };
+        let mut window: Vec<u8> = Vec::with_capacity(CHUNK + self.overlap);
+        let mut chunk = vec![0u8; CHUNK];
+        let mut remaining = self.index.len();
+        loop {
+            let n = reader.read(&mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            window.extend_from_slice(&chunk[..n]);
+            for m in automaton.find_overlapping_iter(&window) {
+                let slot = &mut found[self.index[m.pattern().as_usize()]];
+                if !*slot {
+                    *slot = true;
+                    remaining -= 1;
+                }
+            }
+            if remaining == 0 {
+                break;
+            }
+            let keep = window.len().min(self.overlap);
+            window.drain(..window.len() - keep);
+        }
+        Ok(found)
+    }
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// Which of `needles` occur in the stream.
+pub fn find_in_stream(reader: impl Read, needles: &[&[u8]]) -> io::Result<Vec<bool>> {
+    Needles::new(needles)?.find_in(reader)
 }
 
 /// Reads up to `n` bytes (fewer only at end of stream).
@@ -72,15 +109,20 @@ fn record(hits: &mut Vec<Hit>, secrets: &[Secret], found: &[bool], location: &st
 }
 
 /// Scans one layer tar: every regular file's content and every path name.
-fn scan_layer(layer: impl Read, layer_name: &str, secrets: &[Secret], hits: &mut Vec<Hit>) -> io::Result<()> {
-    let needles: Vec<&[u8]> = secrets.iter().map(|s| s.value.as_slice()).collect();
+fn scan_layer(
+    layer: impl Read,
+    layer_name: &str,
+    secrets: &[Secret],
+    needles: &Needles,
+    hits: &mut Vec<Hit>,
+) -> io::Result<()> {
     let mut archive = tar::Archive::new(layer);
     for entry in archive.entries()? {
         let entry = entry?;
         let path = entry.path()?.display().to_string();
-        let in_name = find_in_stream(path.as_bytes(), &needles)?;
+        let in_name = needles.find_in(path.as_bytes())?;
         record(hits, secrets, &in_name, &format!("{layer_name}: file name {path}"));
-        let found = find_in_stream(entry, &needles)?;
+        let found = needles.find_in(entry)?;
         record(hits, secrets, &found, &format!("{layer_name}: {path}"));
     }
     Ok(())
@@ -88,7 +130,8 @@ fn scan_layer(layer: impl Read, layer_name: &str, secrets: &[Secret], hits: &mut
 
 /// Scans a whole image archive for every secret value.
 pub fn scan_image_archive(archive: impl Read, secrets: &[Secret]) -> io::Result<Vec<Hit>> {
-    let needles: Vec<&[u8]> = secrets.iter().map(|s| s.value.as_slice()).collect();
+    let values: Vec<&[u8]> = secrets.iter().map(|s| s.value.as_slice()).collect();
+    let needles = Needles::new(&values)?;
     let mut hits = Vec::new();
     let mut outer = tar::Archive::new(archive);
     for entry in outer.entries()? {
@@ -102,15 +145,15 @@ pub fn scan_image_archive(archive: impl Read, secrets: &[Secret]) -> io::Result<
             let mut inflated = flate2::read::GzDecoder::new(Cursor::new(head).chain(entry));
             let inner_head = read_head(&mut inflated, 512)?;
             if is_tar(&inner_head) {
-                scan_layer(Cursor::new(inner_head).chain(inflated), &name, secrets, &mut hits)?;
+                scan_layer(Cursor::new(inner_head).chain(inflated), &name, secrets, &needles, &mut hits)?;
             } else {
-                let found = find_in_stream(Cursor::new(inner_head).chain(inflated), &needles)?;
+                let found = needles.find_in(Cursor::new(inner_head).chain(inflated))?;
                 record(&mut hits, secrets, &found, &name);
             }
         } else if is_tar(&head) {
-            scan_layer(Cursor::new(head).chain(entry), &name, secrets, &mut hits)?;
+            scan_layer(Cursor::new(head).chain(entry), &name, secrets, &needles, &mut hits)?;
         } else {
-            let found = find_in_stream(Cursor::new(head).chain(entry), &needles)?;
+            let found = needles.find_in(Cursor::new(head).chain(entry))?;
             record(&mut hits, secrets, &found, &name);
         }
     }
@@ -151,6 +194,14 @@ mod tests {
         data.extend_from_slice(&[b'y'; 100]);
         assert_eq!(find_in_stream(Cursor::new(data), &[b"s3cretValue42xyz"]).unwrap(), vec![true]);
         assert_eq!(find_in_stream(Cursor::new(vec![b'x'; 200_000]), &[b"s3cretValue42xyz"]).unwrap(), vec![false]);
+    }
+
+    #[test]
+    fn finds_overlapping_values_and_ignores_empty_ones() {
+        let found = find_in_stream(Cursor::new(b"xxabcdxx".to_vec()), &[b"abc", b"bcd", b"", b"zz"]).unwrap();
+        assert_eq!(found, vec![true, true, false, false]);
+        let found = find_in_stream(Cursor::new(b"secret".to_vec()), &[b"secret", b"ecr"]).unwrap();
+        assert_eq!(found, vec![true, true], "a value inside another");
     }
 
     #[test]

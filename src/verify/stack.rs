@@ -8,20 +8,20 @@ use std::time::{Duration, Instant};
 use super::capeff;
 use super::cleanup::Cleanup;
 use super::docker::Docker;
-use super::{Recorder, VerifyError};
+use super::{CheckId, Recorder, VerifyError};
 use crate::render::context::{ProjectContext, VENV};
 use crate::spec::ProjectSpec;
 
-pub const IDS: &[&str] = &[
-    "stack.up",
-    "stack.healthy",
-    "app.read-only",
-    "app.capabilities",
-    "db.capabilities",
-    "db.not-published",
-    "app.db-auth",
-    "network.no-egress",
-    "api.loopback-only",
+pub const IDS: &[CheckId] = &[
+    CheckId::StackUp,
+    CheckId::StackHealthy,
+    CheckId::AppReadOnly,
+    CheckId::AppCapabilities,
+    CheckId::DbCapabilities,
+    CheckId::DbNotPublished,
+    CheckId::AppDbAuth,
+    CheckId::NetworkNoEgress,
+    CheckId::ApiLoopbackOnly,
 ];
 
 /// The port the egress listener uses on its own network.
@@ -353,9 +353,9 @@ pub fn checks(
     let up = docker.ok(&["compose", "-p", project, "-f", &stack.compose_file, "up", "-d", "--no-build"]);
     rec.interrupted()?;
     if let Err(e) = up {
-        rec.fail("stack.up", format!("docker compose up failed:\n{}", e.message));
-        for id in &IDS[1..] {
-            rec.skip(id, "the stack did not start");
+        rec.fail(CheckId::StackUp, format!("docker compose up failed:\n{}", e.message));
+        for id in IDS.iter().filter(|id| **id != CheckId::StackUp) {
+            rec.skip(*id, "the stack did not start");
         }
         return Ok(());
     }
@@ -365,38 +365,38 @@ pub fn checks(
     containers.extend(app.iter().map(|id| ("app".to_string(), id.clone())));
     containers.extend(db.iter().map(|id| ("db".to_string(), id.clone())));
     rec.pass(
-        "stack.up",
+        CheckId::StackUp,
         format!("docker compose up started {} container(s) from {}", containers.len(), "docker-compose.prod.yml"),
     );
     let healthy = wait_healthy(&stack, &containers, timeout, rec)?;
-    rec.outcome("stack.healthy", healthy);
+    rec.outcome(CheckId::StackHealthy, healthy);
 
     let Some(app) = app else {
-        for id in &IDS[2..] {
-            rec.fail(id, "no app container");
+        for id in IDS.iter().filter(|id| !matches!(id, CheckId::StackUp | CheckId::StackHealthy)) {
+            rec.fail(*id, "no app container");
         }
         return Ok(());
     };
-    rec.outcome("app.read-only", check_read_only(&stack, &app, context.data_dir));
+    rec.outcome(CheckId::AppReadOnly, check_read_only(&stack, &app, context.data_dir));
     let status = stack.python(&app, "print(open('/proc/1/status').read())", &[]);
-    rec.outcome("app.capabilities", check_capabilities(status));
+    rec.outcome(CheckId::AppCapabilities, check_capabilities(status));
     match (&db, &context.db) {
         (Some(db), Some(db_context)) => {
             rec.outcome(
-                "db.capabilities",
+                CheckId::DbCapabilities,
                 check_capabilities(docker.ok(&["exec", db, "cat", "/proc/1/status"]).map_err(|e| e.message)),
             );
-            rec.outcome("db.not-published", check_db_not_published(&stack, db, db_context.port));
+            rec.outcome(CheckId::DbNotPublished, check_db_not_published(&stack, db, db_context.port));
             let driver = context.driver.as_ref().map_or("", |d| d.module);
-            rec.outcome("app.db-auth", check_db_auth(&stack, &app, driver, spec));
+            rec.outcome(CheckId::AppDbAuth, check_db_auth(&stack, &app, driver, spec));
         }
         (None, Some(_)) => {
-            for id in ["db.capabilities", "db.not-published", "app.db-auth"] {
+            for id in [CheckId::DbCapabilities, CheckId::DbNotPublished, CheckId::AppDbAuth] {
                 rec.fail(id, "no db container");
             }
         }
         _ => {
-            for id in ["db.capabilities", "db.not-published", "app.db-auth"] {
+            for id in [CheckId::DbCapabilities, CheckId::DbNotPublished, CheckId::AppDbAuth] {
                 rec.skip(id, "database is none");
             }
         }
@@ -405,28 +405,28 @@ pub fn checks(
     let label = cleanup.label();
     if spec.is_api() && db.is_none() {
         rec.skip(
-            "network.no-egress",
+            CheckId::NetworkNoEgress,
             "api without a database: the app's only network is the frontend, which carries its port",
         );
         let listener = start_listener(&stack, image, &label);
-        rec.outcome("api.loopback-only", listener.and_then(|l| check_loopback_only(spec, &l)));
+        rec.outcome(CheckId::ApiLoopbackOnly, listener.and_then(|l| check_loopback_only(spec, &l)));
         return Ok(());
     }
     match start_listener(&stack, image, &label) {
         Ok(listener) => {
-            rec.outcome("network.no-egress", check_no_egress(&stack, &listener, Some(&app), db.as_deref(), spec));
+            rec.outcome(CheckId::NetworkNoEgress, check_no_egress(&stack, &listener, Some(&app), db.as_deref(), spec));
             if spec.is_api() {
-                rec.outcome("api.loopback-only", check_loopback_only(spec, &listener));
+                rec.outcome(CheckId::ApiLoopbackOnly, check_loopback_only(spec, &listener));
             } else {
-                rec.skip("api.loopback-only", "batch workload publishes no port");
+                rec.skip(CheckId::ApiLoopbackOnly, "batch workload publishes no port");
             }
         }
         Err(e) => {
-            rec.fail("network.no-egress", e.clone());
+            rec.fail(CheckId::NetworkNoEgress, e.clone());
             if spec.is_api() {
-                rec.fail("api.loopback-only", e);
+                rec.fail(CheckId::ApiLoopbackOnly, e);
             } else {
-                rec.skip("api.loopback-only", "batch workload publishes no port");
+                rec.skip(CheckId::ApiLoopbackOnly, "batch workload publishes no port");
             }
         }
     }

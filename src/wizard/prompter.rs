@@ -14,6 +14,8 @@ pub enum WizardError {
     Cancelled,
     #[error("the terminal failed: {0}; nothing was written (run with -y and flags instead)")]
     Terminal(#[from] std::io::Error),
+    #[error("built-in preset {name} does not load: {problems}; nothing was written")]
+    Preset { name: String, problems: String },
 }
 
 /// One way of asking questions. Every method blocks until the person answers or cancels.

@@ -10,13 +10,13 @@ use crate::write::Plan;
 pub fn summary(resolved: &Resolved, plan: &Plan, dir: &Path) -> String {
     let mut out = String::from("\nAnswers (saved to berth.yml):\n");
     let answers = answers_of(&resolved.spec);
-    let width = answers.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+    let width = answers.iter().map(|(key, _)| key.as_str().len()).max().unwrap_or(0);
     for (key, value) in answers {
         let shown = match value {
             RawValue::One(v) => v,
             RawValue::List(items) => format!("[{}]", items.join(", ")),
         };
-        let _ = writeln!(out, "  {key:<width$}  {shown}");
+        let _ = writeln!(out, "  {:<width$}  {shown}", key.as_str());
     }
     for warning in &resolved.warnings {
         let _ = writeln!(out, "warning: {warning}");

@@ -94,11 +94,11 @@ impl TerminalPrompter {
 /// Breaks a message into lines of at most `width` columns, indented under the first. dialoguer
 /// counts the lines it wrote to clear them again, so a line the terminal wraps would stay behind.
 fn wrap(text: &str, width: usize) -> String {
-    let mut lines: Vec<String> = vec![String::new()];
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
     for word in text.split_whitespace() {
-        let line = lines.last_mut().expect("one line at least");
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(format!("  {word}"));
+            lines.push(std::mem::replace(&mut line, format!("  {word}")));
         } else {
             if !line.is_empty() {
                 line.push(' ');
@@ -106,6 +106,7 @@ fn wrap(text: &str, width: usize) -> String {
             line.push_str(word);
         }
     }
+    lines.push(line);
     lines.join("\n")
 }
 

@@ -2,7 +2,7 @@
 //! which earlier answers, what is offered, and that refused answers are asked again.
 
 use super::scripted::{Reply::*, Scripted};
-use super::{ask, flag_problems, Answers, Start, WizardError};
+use super::{ask, settled_problems, Answers, Start, WizardError};
 use crate::presets;
 use crate::spec::{self, Base, Ci, Database, Layer, ProjectSpec, RawValue, Signing, Source, Updates};
 
@@ -39,7 +39,7 @@ impl Given {
     }
 
     fn ask(&self, script: &mut Scripted) -> Result<Answers, WizardError> {
-        ask(script, &Start { layers: &self.layers, dir_name: Some("etl") })
+        ask(script, &Start { layers: &self.layers, environment: &env() })
     }
 
     /// Runs the wizard and resolves its answers as `berth new` does.
@@ -63,9 +63,12 @@ fn layer(source: Source, pairs: &[(&str, &str)]) -> Layer {
     layer
 }
 
+fn env() -> spec::Environment {
+    spec::Environment { dir_name: Some("etl".into()), dependency_text: None }
+}
+
 fn resolve(layers: &[Layer]) -> ProjectSpec {
-    let env = spec::Environment { dir_name: Some("etl".into()), dependency_text: None };
-    spec::resolve(layers, &env).unwrap_or_else(|p| panic!("{p:?}")).spec
+    spec::resolve(layers, &env()).unwrap_or_else(|p| panic!("{p:?}")).spec
 }
 
 #[test]
@@ -143,7 +146,7 @@ fn distroless_is_not_offered_with_a_python_it_does_not_ship() {
     let (spec, _) = Given::nothing().flags(&[("python", "3.12")]).answer(&mut script);
     assert_eq!(script.offered("Runtime base"), ["slim", "alpine"]);
     assert!(!script.asked("Python"), "a flag settles python");
-    assert_eq!(spec.python, "3.12");
+    assert_eq!(spec.python, spec::Python::V3_12);
 }
 
 #[test]
@@ -233,7 +236,14 @@ fn build_packages_are_ticked_or_typed_in_the_base_family() {
         .on("Other build packages", Type("openssl-dev, make"));
     let (spec, _) = Given::nothing().answer(&mut script);
     assert_eq!(spec.build_packages, ["gcc", "musl-dev", "postgresql-dev", "openssl-dev", "make"]);
-    assert!(script.transcript.iter().any(|l| l.contains("alpine calls it openssl-dev")), "{:#?}", script.transcript);
+    assert!(
+        script
+            .transcript
+            .iter()
+            .any(|l| l.contains("\"libssl-dev\" is a Debian package name; base alpine uses \"openssl-dev\"")),
+        "{:#?}",
+        script.transcript
+    );
     assert!(script.offered("Build packages").contains(&"mariadb-dev"));
 }
 
@@ -269,7 +279,129 @@ fn cancelling_stops_at_once() {
 #[test]
 fn invalid_flags_are_reported_before_any_question() {
     let given = Given::nothing().flags(&[("python", "3.9"), ("name", "ok")]);
-    let problems = flag_problems(&given.layers);
+    let problems = settled_problems(&given.layers, &env());
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].to_string().starts_with("command line: python = \"3.9\""), "{}", problems[0]);
+}
+
+#[test]
+fn settled_answers_that_cannot_combine_are_reported_before_any_question() {
+    let given = Given::nothing().preset("distroless-batch").flags(&[("python", "3.12"), ("name", "ok")]);
+    let problems = settled_problems(&given.layers, &env());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].to_string().starts_with("command line: python = \"3.12\" cannot be combined"),
+        "{}",
+        problems[0]
+    );
+    // An open field that can still fit is no problem: the wizard offers only what fits.
+    let given = Given::nothing().flags(&[("signing", "cosign"), ("updates", "dependabot")]);
+    assert!(settled_problems(&given.layers, &env()).is_empty());
+    let given = Given::nothing().flags(&[("ci", "none"), ("signing", "cosign")]);
+    assert_eq!(settled_problems(&given.layers, &env()).len(), 1);
+}
+
+#[test]
+fn an_entrypoint_through_a_managed_file_is_asked_again() {
+    let mut script = Scripted::new()
+        .on("Entrypoint", Type("docker-compose.prod.yml/x.py"))
+        .on("Entrypoint", Type("secrets/job.py"))
+        .on("Entrypoint", Type("src/job.py"));
+    let (spec, _) = Given::nothing().answer(&mut script);
+    assert_eq!(spec.entrypoint, spec::Entrypoint::Script("src/job.py".into()));
+    let refused: Vec<&String> = script.transcript.iter().filter(|l| l.starts_with("! ")).collect();
+    assert_eq!(refused.len(), 2, "{:#?}", script.transcript);
+    assert!(refused[0].contains("runs through docker-compose.prod.yml"), "{refused:?}");
+}
+
+#[test]
+fn settled_build_packages_keep_distroless_off_the_list() {
+    let mut script = Scripted::new().on("preset", Pick("start from scratch"));
+    let mut given = Given::nothing();
+    given
+        .layers
+        .last_mut()
+        .unwrap()
+        .put(spec::Key::BuildPackages, RawValue::List(vec!["gcc".into(), "libpq-dev".into()]));
+    given.answer(&mut script);
+    assert_eq!(script.offered("Runtime base"), ["slim", "alpine"]);
+}
+
+#[test]
+fn runtime_packages_from_berth_yml_are_dropped_on_distroless() {
+    let given = Given::nothing().berth_yml(&[("runtime_packages", "curl"), ("build_packages", "gcc, libpq-dev")]);
+    let mut script = Scripted::new().on("Runtime base", Pick("distroless"));
+    let (spec, _) = given.answer(&mut script);
+    assert_eq!(spec.base, Base::Distroless);
+    assert!(spec.runtime_packages.is_empty());
+    assert_eq!(spec.build_packages, ["gcc"]);
+}
+
+/// Every typed question of the wizard, with the answers that lead to it.
+const TYPED_QUESTIONS: &[&str] = &[
+    "Project name",
+    "Container port",
+    "Health check path",
+    "Entrypoint",
+    "Other build packages",
+    "App CPU limit",
+    "App memory limit",
+    "App process limit",
+    "Database CPU limit",
+    "Database memory limit",
+    "Database process limit",
+    "Image repository",
+    "Private package index",
+];
+
+#[test]
+fn hostile_answers_are_refused_or_taken_never_a_panic() {
+    use crate::spec::payloads::{is_safe_to_show, payloads};
+    for payload in payloads() {
+        let typed: &'static str = Box::leak(payload.clone().into_boxed_str());
+        for question in TYPED_QUESTIONS {
+            let mut script = Scripted::new()
+                .on("preset", Pick("start from scratch"))
+                .on("Database", Pick("postgres"))
+                .on("Workload", Pick("api"))
+                .on("Change limits", Yes)
+                .on(question, Type(typed))
+                .on(question, Enter);
+            let answers = Given::nothing()
+                .ask(&mut script)
+                .unwrap_or_else(|e| panic!("{question} with {}: {e}", crate::shown::value(&payload)));
+            let layers = answers.layered(&Given::nothing().layers);
+            if let Err(problems) = spec::resolve(&layers, &env()) {
+                panic!(
+                    "{question} with {}: the wizard took an answer the resolver refuses: {problems:?}",
+                    crate::shown::value(&payload)
+                );
+            }
+            for line in script.transcript.iter().filter(|l| l.starts_with("! ")) {
+                assert!(is_safe_to_show(line), "{question}: {}", crate::shown::value(line));
+                assert!(line.len() < 2_000, "{question}: {} bytes", line.len());
+            }
+        }
+        // The same payload as a flag or a berth.yml default for every field.
+        for field in spec::fields::FIELDS {
+            let value = RawValue::One(payload.clone());
+            let mut flagged = Given::nothing();
+            flagged.layers.last_mut().unwrap().put(field.key, value.clone());
+            let _ = settled_problems(&flagged.layers, &env());
+            let mut from_file = Given::nothing();
+            let mut berth = Layer::new(Source::AnswersFile("berth.yml".into()));
+            berth.put(field.key, value);
+            from_file.layers.insert(1, berth);
+            from_file.ask(&mut Scripted::new()).unwrap_or_else(|e| panic!("{}: {e}", field.name));
+        }
+    }
+}
+
+#[test]
+fn presets_that_cannot_combine_with_the_flags_are_not_offered() {
+    let mut script = Scripted::new().on("preset", Pick("start from scratch"));
+    Given::nothing().flags(&[("base", "distroless")]).answer(&mut script);
+    let offered = script.offered("Start from a preset");
+    assert!(!offered.contains(&"postgres-etl") && !offered.contains(&"mariadb-etl"), "{offered:?}");
+    assert!(offered.contains(&"distroless-batch") && offered.contains(&"minimal"), "{offered:?}");
 }

@@ -1,5 +1,6 @@
 //! berth's integration tests: one binary, one module per command, a fluent builder per run.
 
+mod answers;
 mod audit;
 mod compose;
 mod examples;
@@ -47,6 +48,11 @@ impl Berth {
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_string());
         self
+    }
+
+    /// A new invocation in the directory of a finished run.
+    pub fn reuse(run: Run) -> Self {
+        Berth { dir: run.dir, args: Vec::new(), stdin: None }
     }
 
     pub fn path(&self) -> &Path {
@@ -125,7 +131,44 @@ pub fn list_files(root: &Path) -> Vec<String> {
     out
 }
 
-/// Parses a generated YAML file.
-pub fn yaml(text: &str) -> serde_yaml_ng::Value {
-    serde_yaml_ng::from_str(text).unwrap_or_else(|e| panic!("invalid YAML: {e}\n{text}"))
+/// Parses a generated YAML file into JSON values (YAML 1.2 core schema for plain scalars), so
+/// tests index it as `doc["services"]["app"]`.
+pub fn yaml(text: &str) -> serde_json::Value {
+    let root = berth::yaml::tree::parse(text).unwrap_or_else(|e| panic!("invalid YAML: {e:?}\n{text}"));
+    to_json(&root)
+}
+
+fn to_json(node: &berth::yaml::tree::Node) -> serde_json::Value {
+    use berth::yaml::tree::Value;
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Scalar { text, plain: false } => J::String(text.clone()),
+        Value::Scalar { .. } if node.is_null() => J::Null,
+        Value::Scalar { text, .. } => match text.as_str() {
+            "true" | "True" | "TRUE" => J::Bool(true),
+            "false" | "False" | "FALSE" => J::Bool(false),
+            _ => text
+                .parse::<i64>()
+                .map(J::from)
+                .ok()
+                .or_else(|| {
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite())
+                        .and_then(|f| serde_json::Number::from_f64(f).map(J::Number))
+                })
+                .unwrap_or_else(|| J::String(text.clone())),
+        },
+        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => {
+            J::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v))).collect())
+        }
+    }
+}
+
+/// The keys of the mapping at `path` in a YAML file, in file order.
+pub fn yaml_keys(text: &str, path: &[&str]) -> Vec<String> {
+    let root = berth::yaml::tree::parse(text).unwrap_or_else(|e| panic!("invalid YAML: {e:?}\n{text}"));
+    let node = path.iter().fold(&root, |node, key| node.get(key).unwrap_or_else(|| panic!("no {key}")));
+    node.entries().map(|(key, _, _)| key.to_string()).collect()
 }

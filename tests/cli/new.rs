@@ -1,4 +1,4 @@
-use crate::{yaml, Berth};
+use crate::{yaml, yaml_keys, Berth};
 
 const PRESETS: &[&str] = &["api-service", "distroless-batch", "mariadb-etl", "minimal", "postgres-etl"];
 
@@ -30,8 +30,7 @@ fn every_preset_writes_a_hardened_project() {
 
         let compose = yaml(&run.read("proj/docker-compose.prod.yml"));
         assert!(compose.get("version").is_none(), "{preset}: no top-level version");
-        for (name, service) in compose["services"].as_mapping().unwrap() {
-            let name = name.as_str().unwrap();
+        for (name, service) in compose["services"].as_object().unwrap() {
             assert_eq!(service["read_only"], yaml("true"), "{preset}/{name}");
             assert_eq!(service["cap_drop"], yaml("[ALL]"), "{preset}/{name}");
             assert!(service.get("cap_add").is_none(), "{preset}/{name}: no capability added back");
@@ -46,7 +45,7 @@ fn every_preset_writes_a_hardened_project() {
         }
         let _ = run.read("proj/.dockerignore");
         assert!(run.read("proj/secrets/.gitignore").contains('*'));
-        assert!(run.read("proj/berth.yml").contains("name: proj"));
+        assert!(run.read("proj/berth.yml").contains("name: \"proj\""));
         assert!(run.exists("proj/SECURITY.md") && run.exists("proj/.env.prod.example"));
     }
 }
@@ -141,14 +140,14 @@ fn github_workflow_is_pinned_and_least_privilege() {
     assert_eq!(workflow["permissions"], yaml("{}"));
     for line in text.lines().filter(|l| l.trim_start().starts_with("- uses:") || l.trim_start().starts_with("uses:")) {
         let reference = line.split('@').nth(1).expect("pinned");
-        let sha = reference.split_whitespace().next().unwrap();
+        let sha = reference.split_whitespace().next().unwrap().trim_end_matches('"');
         assert_eq!(sha.len(), 40, "{line}");
         assert!(reference.contains("# v"), "version comment: {line}");
     }
     assert!(!text.contains("trivy-action@master"));
     assert!(text.contains("persist-credentials: false"));
     assert!(text.contains("cosign sign --yes"));
-    assert!(text.contains("severity: CRITICAL,HIGH"));
+    assert!(text.contains("severity: \"CRITICAL,HIGH\""));
     assert!(run.read("g/.github/dependabot.yml").contains("package-ecosystem: github-actions"));
 }
 
@@ -311,11 +310,10 @@ fn valid_values_stay_in_their_place() {
         .run()
         .expect_code(0);
     let compose = yaml(&run.read("p/docker-compose.prod.yml"));
-    let keys: Vec<&str> = compose.as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
-    assert_eq!(keys, vec!["name", "services", "networks", "volumes", "secrets"]);
+    let text = run.read("p/docker-compose.prod.yml");
+    assert_eq!(yaml_keys(&text, &[]), vec!["name", "services", "networks", "volumes", "secrets"]);
     assert_eq!(compose["name"], yaml("a-b_c"));
-    let services: Vec<&str> = compose["services"].as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
-    assert_eq!(services, vec!["app", "db"]);
+    assert_eq!(yaml_keys(&text, &["services"]), vec!["app", "db"]);
     assert!(run.exists("p/svc/main.py"), "module entrypoint starter");
     assert!(run.read("p/Dockerfile").contains("CMD [\"-m\",\"svc.main\"]"));
     let workflow = yaml(&run.read("p/.github/workflows/container.yml"));
@@ -352,5 +350,234 @@ fn starter_code_is_valid_python() {
             .status()
             .expect("python3 runs");
         assert!(status.success(), "{database}/{workload}/{build:?}: {entry} does not compile:\n{}", run.read(entry));
+    }
+}
+
+#[test]
+fn ci_files_quote_every_interpolated_value() {
+    for image in ["no", "null", "1.0", "0x10", "true", "ghcr.io/acme/yes"] {
+        for (ci, file) in [("github", "p/.github/workflows/container.yml"), ("gitlab", "p/.gitlab-ci.yml")] {
+            let run = Berth::new().args(&["new", "p", "-y", "--ci", ci, "--image", image]).run().expect_code(0);
+            let text = run.read(file);
+            let root = berth::yaml::tree::parse(&text).unwrap();
+            let section = if ci == "github" { "env" } else { "variables" };
+            let value = root.get(section).and_then(|s| s.get("IMAGE")).unwrap();
+            assert_eq!(
+                value.value,
+                berth::yaml::tree::Value::Scalar { text: image.into(), plain: false },
+                "{ci}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn image_hosts_outside_the_reference_grammar_are_refused() {
+    for image in ["-u.x/etl", "../etl", "a..b/etl", "ghcr.io:/etl", "x.io/a___b"] {
+        let run = Berth::new().args(&["new", "p", "-y", &format!("--image={image}")]).run().expect_code(2);
+        assert!(run.stderr().contains("image = "), "{image}: {}", run.stderr());
+        assert!(!run.exists("p"), "{image}: nothing written");
+    }
+}
+
+/// Runs `chattr FLAG PATH`; false where the filesystem or the user cannot (not root, tmpfs).
+fn chattr(flag: &str, path: &std::path::Path) -> bool {
+    std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(unix)]
+fn mode(run: &crate::Run, path: &str) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(run.dir.path().join(path)).unwrap().permissions().mode() & 0o7777
+}
+
+/// Every file, with its content, under `dir` (to show a failed run changed nothing).
+fn contents(run: &crate::Run, dir: &str) -> Vec<(String, Vec<u8>)> {
+    run.files(dir).into_iter().map(|f| (f.clone(), std::fs::read(run.dir.path().join(dir).join(&f)).unwrap())).collect()
+}
+
+#[test]
+fn a_path_through_a_managed_file_writes_nothing() {
+    let run = Berth::new().args(&["new", "ep1", "-y", "--entrypoint", "docker-compose.prod.yml/x.py"]).run();
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("docker-compose.prod.yml"), "{}", run.stderr());
+    assert!(!run.exists("ep1"), "nothing written: {:?}", run.files("ep1"));
+}
+
+/// The reported case: with --force, the run failed on the immutable file after replacing others.
+/// Where inode flags are not available (not root, tmpfs), a read-only file stands in.
+#[test]
+fn an_immutable_file_stops_the_run_before_any_change() {
+    let run = Berth::new().args(&["new", "p", "-y"]).run().expect_code(0);
+    let security = run.dir.path().join("p/SECURITY.md");
+    std::fs::write(&security, "mine\n").unwrap();
+    let immutable = chattr("+i", &security);
+    if !immutable {
+        let mut permissions = std::fs::metadata(&security).unwrap().permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&security, permissions).unwrap();
+    }
+    let before = contents(&run, "p");
+    let again = run.then(&["new", "p", "-y", "--force", "--python", "3.12"]);
+    chattr("-i", &again.dir.path().join("p/SECURITY.md"));
+    assert_eq!(again.code(), 2, "{}", again.stderr());
+    let (said, fix) = if immutable { ("it is immutable", "chattr -i") } else { ("it is read-only", "chmod u+w") };
+    assert!(again.stderr().contains(&format!("p/SECURITY.md: {said}")) && again.stderr().contains(fix));
+    assert!(again.stderr().contains("nothing was written"), "{}", again.stderr());
+    assert_eq!(contents(&again, "p"), before, "nothing changed");
+}
+
+/// Without a database there is no password, but the next steps put index credentials there.
+#[cfg(unix)]
+#[test]
+fn the_secrets_directory_is_private_and_the_netrc_step_is_safe() {
+    let run = Berth::new()
+        .args(&["new", "p", "-y", "--private-index", "https://pypi.example.com/simple"])
+        .run()
+        .expect_code(0);
+    assert_eq!(mode(&run, "p/secrets"), 0o700);
+    let out = run.stdout();
+    assert!(out.contains("touch secrets/netrc && chmod 600 secrets/netrc"), "{out}");
+    assert!(!out.contains("> secrets/netrc"), "no step truncates the credentials file or leaves it 0644: {out}");
+    // A secrets/ directory made by hand, or by an older berth, is tightened, and the plan says so.
+    let loose = Berth::new().file("q/secrets/.keep", "").run();
+    std::fs::set_permissions(loose.dir.path().join("q/secrets"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    let dry = loose.then(&["new", "q", "-y", "--dry-run"]).expect_code(0);
+    assert!(dry.stdout().contains("restrict  secrets/ (mode 755 -> 700"), "{}", dry.stdout());
+    assert_eq!(mode(&dry, "q/secrets"), 0o755, "a dry run changes nothing");
+    let done = dry.then(&["new", "q", "-y"]).expect_code(0);
+    assert_eq!(mode(&done, "q/secrets"), 0o700);
+}
+
+/// A failed run leaves the mode of secrets/ as it was.
+#[cfg(unix)]
+#[test]
+fn a_failed_run_does_not_chmod_secrets() {
+    use std::os::unix::fs::PermissionsExt;
+    let run = Berth::new().file("p/secrets/.keep", "").file("p/Dockerfile", "FROM scratch\n").run();
+    std::fs::set_permissions(run.dir.path().join("p/secrets"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(run.dir.path().join("p/Dockerfile"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let failed = run.then(&["new", "p", "-y", "--force", "--preset", "postgres-etl"]);
+    assert_eq!(failed.code(), 2, "{}", failed.stderr());
+    assert!(failed.stderr().contains("read-only"), "{}", failed.stderr());
+    assert_eq!(mode(&failed, "p/secrets"), 0o755);
+    assert_eq!(failed.files("p"), vec!["Dockerfile", "secrets/.keep"]);
+}
+
+/// `secrets -> src` stays inside DIR, but would put the password in src/ and so in the image.
+#[cfg(unix)]
+#[test]
+fn a_linked_secrets_directory_is_refused() {
+    let run = Berth::new().file("p/src/.keep", "").run();
+    std::os::unix::fs::symlink("src", run.dir.path().join("p/secrets")).unwrap();
+    let run = run.then(&["new", "p", "-y", "--preset", "postgres-etl"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("p/secrets: it is a symbolic link (to src)"), "{}", run.stderr());
+    assert!(run.stderr().contains("replace the link with a directory"), "{}", run.stderr());
+    assert_eq!(run.files("p/src"), vec![".keep"], "no password in src/");
+}
+
+/// Whatever the directory is called, the printed `cd` takes a shell there, and the terminal
+/// sees no control character.
+#[test]
+fn next_steps_quote_the_directory_for_a_shell() {
+    for dir in ["a b", "$(id)", "it's", "tab\there", "esc\u{1b}[31m", "new\nline", "é-ü"] {
+        let run = Berth::new().args(&["new", dir, "-y", "--name", "p"]).run().expect_code(0);
+        let out = run.stdout();
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{dir:?}: {out:?}");
+        let cd = out.lines().find_map(|l| l.strip_prefix("  cd ")).unwrap_or_else(|| panic!("{out}"));
+        let shell = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("cd {cd} && pwd -P"))
+            .current_dir(run.dir.path())
+            .output()
+            .unwrap();
+        let landed = String::from_utf8(shell.stdout).unwrap();
+        let expected = run.dir.path().join(dir).canonicalize().unwrap();
+        assert_eq!(landed.trim_end_matches('\n'), expected.to_str().unwrap(), "{dir:?}: cd {cd}");
+    }
+}
+
+/// A killed run leaves `.NAME.berth-PID.tmp` (one holds a password); the next run removes them.
+#[test]
+fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
+    let run = Berth::new()
+        .file("p/.Dockerfile.berth-4242.tmp", "FROM half\n")
+        .file("p/secrets/.db_password.berth-4242.tmp", "hunter2hunter2\n")
+        .file("p/.notes.tmp", "mine\n")
+        .args(&["new", "p", "-y", "--preset", "postgres-etl"])
+        .run()
+        .expect_code(0);
+    assert!(run.stdout().contains("remove    secrets/.db_password.berth-4242.tmp"), "{}", run.stdout());
+    assert!(!run.exists("p/.Dockerfile.berth-4242.tmp") && !run.exists("p/secrets/.db_password.berth-4242.tmp"));
+    assert!(run.exists("p/.notes.tmp"), "only berth's own pattern");
+    assert!(!run.files("p").iter().any(|f| f.contains(".berth-")), "{:?}", run.files("p"));
+}
+
+/// Secrets keep their documented mode whatever the umask: with 0400 under `umask 077`, the
+/// database container (another uid) could not read its password.
+#[cfg(unix)]
+#[test]
+fn secret_files_are_readable_by_the_containers_under_any_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let berth = assert_cmd::cargo::cargo_bin("berth");
+    let status = std::process::Command::new("sh")
+        .args(["-c", "umask 077 && exec \"$0\" new p -y --preset postgres-etl"])
+        .arg(&berth)
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    use std::os::unix::fs::PermissionsExt;
+    let mode_of = |p: &str| std::fs::metadata(dir.path().join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode_of("p/secrets/db_password"), 0o444);
+    assert_eq!(mode_of("p/secrets"), 0o700);
+    assert_eq!(mode_of("p/Dockerfile"), 0o600, "other files follow the umask");
+}
+
+/// Places berth cannot or must not write: exit 2, a message naming the path, nothing written.
+#[cfg(unix)]
+#[test]
+fn unwritable_targets_are_clear_errors_and_leave_nothing() {
+    let base = Berth::new().file("real/.keep", "").file("afile", "x").run();
+    let root = base.dir.path();
+    std::os::unix::fs::symlink("real", root.join("link")).unwrap();
+    std::os::unix::fs::symlink("nowhere", root.join("dangling")).unwrap();
+    let cases: &[(&str, &str)] = &[
+        ("link", "link: it is a symbolic link (to real)"),
+        ("dangling/p", "dangling is a symbolic link to nowhere, which does not exist"),
+        ("afile", "afile exists and is not a directory"),
+        ("afile/p", "afile exists and is not a directory"),
+    ];
+    let mut run = base;
+    for (dir, message) in cases {
+        run = run.then(&["new", dir, "-y", "--name", "p"]);
+        assert_eq!(run.code(), 2, "{dir}: {}", run.stderr());
+        assert!(run.stderr().contains(message), "{dir}: {}", run.stderr());
+    }
+    assert_eq!(run.files("real"), vec![".keep"]);
+    assert_eq!(run.read("afile"), "x");
+    // Read-only as the user sees it (root ignores modes, so an immutable directory stands in).
+    let ro = run.dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    if chattr("+i", &ro) {
+        let failed = run.then(&["new", "ro", "-y", "--name", "p"]);
+        chattr("-i", &failed.dir.path().join("ro"));
+        assert_eq!(failed.code(), 2, "{}", failed.stderr());
+        assert!(failed.stderr().contains("ro: it is immutable"), "{}", failed.stderr());
+        assert!(failed.files("ro").is_empty());
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let failed = run.then(&["new", "ro", "-y", "--name", "p"]);
+        assert_eq!(failed.code(), 2, "{}", failed.stderr());
+        assert!(failed.stderr().contains("berth cannot create files in it"), "{}", failed.stderr());
     }
 }

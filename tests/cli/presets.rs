@@ -27,7 +27,7 @@ fn organisation_preset_extends_a_builtin() {
     let compose = run.read("proj/docker-compose.prod.yml");
     assert!(compose.contains("mem_limit: 4g"), "{compose}");
     assert!(compose.contains("postgres:18-trixie"));
-    assert!(run.read("proj/.github/workflows/container.yml").contains("severity: CRITICAL\n"));
+    assert!(run.read("proj/.github/workflows/container.yml").contains("severity: \"CRITICAL\"\n"));
 }
 
 #[test]
@@ -38,12 +38,19 @@ fn unknown_preset_names_the_builtins() {
 }
 
 #[test]
-fn preset_file_with_unknown_key_lists_valid_keys() {
+fn preset_file_with_unknown_key_names_the_line_and_the_closest_key() {
     let run = Berth::new()
         .file("p.yaml", "extends: minimal\ndatabse: postgres\n")
         .args(&["new", "x", "--preset", "./p.yaml", "-y"])
         .run()
         .expect_code(2);
     let err = run.stderr();
-    assert!(err.contains("unknown key `databse`") && err.contains("database") && err.contains("extends"), "{err}");
+    assert!(err.contains("./p.yaml:2:1: unknown key `databse`; did you mean `database`?"), "{err}");
+    let run = Berth::new()
+        .file("p.yaml", "extends: minimal\ncolour: blue\n")
+        .args(&["new", "x", "--preset", "./p.yaml", "-y"])
+        .run()
+        .expect_code(2);
+    let err = run.stderr();
+    assert!(err.contains("unknown key `colour`; valid keys: name,") && err.contains("extends"), "{err}");
 }

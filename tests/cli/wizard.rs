@@ -137,7 +137,7 @@ fn distroless_without_a_database() {
     let compose = std::fs::read_to_string(dir.path().join("job/docker-compose.prod.yml")).unwrap();
     assert!(!compose.contains("\n  db:"), "{compose}");
     let answers = std::fs::read_to_string(dir.path().join("job/berth.yml")).unwrap();
-    assert!(answers.contains("base: distroless") && answers.contains("database: none"), "{answers}");
+    assert!(answers.contains("base: \"distroless\"") && answers.contains("database: \"none\""), "{answers}");
 }
 
 #[test]

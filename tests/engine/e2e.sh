@@ -48,28 +48,11 @@ PY
   summary+=("$(printf '%-18s %-6s %4ss' "$preset" "$status" "$(( $(now) - started ))")")
 done
 
-echo "=== interrupt: Ctrl-C while the stack runs removes everything verify created"
-"$berth" new "$work/interrupt" --preset minimal -y --name interrupt >/dev/null
-setsid env BERTH_DOCKER="$DOCKER" "$berth" verify "$work/interrupt" >"$work/interrupt.log" 2>&1 &
-pid=$!
-for _ in $(seq 120); do
-  grep -q "stack.up" "$work/interrupt.log" && break
-  sleep 1
-done
-kill -INT -- "-$pid"
-rc=0
-wait "$pid" || rc=$?
-leftovers=$(
-  "$DOCKER" ps -aq --filter name=berth-verify-interrupt
-  "$DOCKER" network ls -q --filter name=berth-verify-interrupt
-  "$DOCKER" volume ls -q --filter name=berth-verify-interrupt
-  "$DOCKER" images -q "berth-verify-interrupt*"
-)
-tail -n 2 "$work/interrupt.log" | sed 's/^/  /'
-if [[ $rc == 2 && -z "$leftovers" ]] && grep -q "stack.up" "$work/interrupt.log"; then
+echo "=== interrupt: SIGINT, SIGTERM or SIGHUP while the stack runs removes everything verify created"
+if "$HERE/interrupt.sh" "$berth" "$work"; then
   summary+=("$(printf '%-18s %-6s' interrupt ok)")
 else
-  summary+=("$(printf '%-18s %-6s exit %s, leftovers: %s' interrupt FAILED "$rc" "$(echo $leftovers)")")
+  summary+=("$(printf '%-18s %-6s' interrupt FAILED)")
   failed+=(interrupt)
 fi
 
