@@ -161,3 +161,72 @@ fn a_reverse_proxy_publishing_80_and_443_is_info() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Class fixtures: minimal files for each class of judgement, with their verdicts in a header
+
+/// `(code, line, severity)` items of a `# <key>: CODE@LINE[=severity] ...` header line.
+fn header(text: &str, key: &str) -> Vec<(String, u64, Option<String>)> {
+    let prefix = format!("# {key}:");
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .flat_map(|items| items.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .map(|item| {
+            let (at, severity) = match item.split_once('=') {
+                Some((at, s)) => (at.to_string(), Some(s.to_string())),
+                None => (item.clone(), None),
+            };
+            let (code, line) = at.split_once('@').unwrap_or_else(|| panic!("bad header item `{item}`"));
+            (code.to_string(), line.parse().unwrap(), severity)
+        })
+        .collect()
+}
+
+fn class_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            class_files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn class_fixtures_are_judged_as_their_headers_say() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/classes");
+    let mut files = Vec::new();
+    class_files(&root, &mut files);
+    files.sort();
+    let mut checked = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (expect, absent, severity) = (header(&text, "expect"), header(&text, "absent"), header(&text, "severity"));
+        if expect.is_empty() && absent.is_empty() {
+            continue;
+        }
+        let options = berth::audit::Options { paths: vec![path.clone()], fail_on: None, config: None };
+        let report = berth::audit::run(&options).unwrap();
+        assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
+        let got: Vec<(String, u64, String)> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.to_string(), u64::from(d.line), d.severity.to_string()))
+            .collect();
+        let fired = |code: &str, line: u64| got.iter().find(|(c, l, _)| c == code && *l == line);
+        for (code, line, _) in &expect {
+            assert!(fired(code, *line).is_some(), "{}: {code}@{line} not reported; got {got:?}", path.display());
+        }
+        for (code, line, _) in &absent {
+            assert!(fired(code, *line).is_none(), "{}: {code}@{line} reported; got {got:?}", path.display());
+        }
+        for (code, line, level) in &severity {
+            let found = fired(code, *line).map(|(_, _, s)| s.clone());
+            assert_eq!(found.as_ref(), level.as_ref(), "{}: severity of {code}@{line}", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 12, "class fixtures checked: {checked}");
+}
