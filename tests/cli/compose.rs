@@ -1,5 +1,5 @@
 //! `berth audit` on compose projects spread over several files: override files, fragments,
-//! `extends:` and `include:`, and references that lead nowhere or somewhere hostile.
+//! `extends:` and `include:`, and references that go nowhere or somewhere hostile.
 
 use crate::Berth;
 

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     name: "docker-socket-mounted",
     kind: FileKind::Compose,
     severity: Severity::Critical,
-    summary: "A service mounts the Docker (or containerd, CRI-O, Podman) socket, or the directory holding it.",
+    summary:
+        "A service mounts a control socket (Docker, containerd, CRI-O, Podman, systemd) or a directory holding one.",
     fix:
         "Remove the mount; if a tool needs the API, put docker-socket-proxy in front with only the endpoints it needs.",
     docs: r#"## What it does
