@@ -58,6 +58,34 @@ pub enum Command {
     Rules,
     /// Print an audit rule's documentation.
     Explain(ExplainArgs),
+    /// Print a shell completion script to stdout.
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print berth's manual page (roff, every command and option) to stdout.
+    #[command(after_long_help = MAN_HELP)]
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Install, for example:
+  bash        berth completions bash > ~/.local/share/bash-completion/completions/berth
+  zsh         berth completions zsh > ~/.zfunc/_berth   (with fpath+=(~/.zfunc) before compinit)
+  fish        berth completions fish > ~/.config/fish/completions/berth.fish
+  powershell  berth completions powershell >> $PROFILE
+  elvish      berth completions elvish >> ~/.config/elvish/rc.elv
+Exit status: 0 printed, 2 bad usage or the script could not be written.";
+
+const MAN_HELP: &str = "\
+Install, for example:
+  berth man > ~/.local/share/man/man1/berth.1
+Read it without installing: berth man | man -l -
+Exit status: 0 printed, 2 the page could not be written.";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const AUDIT_HELP: &str = "\

@@ -1,8 +1,11 @@
 //! berth's integration tests: one binary, one module per command, a fluent builder per run.
 
+mod action;
 mod answers;
 mod audit;
+mod completions;
 mod compose;
+mod dist;
 mod examples;
 mod new;
 mod presets;

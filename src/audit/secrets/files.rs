@@ -62,8 +62,15 @@ const PUBLIC_WORDS: &[&str] = &[
 /// Whether a path names a file that holds credentials (`.env`, `id_rsa`, `*.pem`...).
 pub fn is_secret_file(path: &str) -> bool {
     let path = path.trim_end_matches('/');
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let mut name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let parent = path.rsplit('/').nth(1).unwrap_or("");
+    // A template is judged by the file it renders: `.env.example.tera` is an example, `.env.j2` a secret.
+    for ext in [".tera", ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl"] {
+        if let Some(rendered) = name.strip_suffix(ext) {
+            name = rendered.to_owned();
+            break;
+        }
+    }
     if NOT_SECRET_SUFFIXES.iter().any(|s| name.ends_with(s)) {
         return false;
     }
@@ -123,11 +130,13 @@ mod tests {
             "app.p12",
             "ca-key.pem",
             "privkey.pem",
+            "templates/.env.j2",
         ] {
             assert!(is_secret_file(path), "{path}");
         }
         for path in [
             ".env.example",
+            "templates/.env.prod.example.tera",
             "id_rsa.pub",
             "src/app.py",
             "reset_password.py",
