@@ -68,7 +68,12 @@ pub struct BuildContext {
     pub ignore: DockerIgnore,
     /// Context-relative paths of files whose names look like credentials, not excluded.
     pub secret_files: Vec<String>,
+    /// Text of files of an in-memory context (tests); on disk, files are read when asked for.
+    texts: Vec<(String, String)>,
 }
+
+/// Largest file of the context berth reads (an entrypoint script).
+const MAX_READ: u64 = 1024 * 1024;
 
 impl BuildContext {
     /// The context of a Dockerfile: its directory, with `Dockerfile.dockerignore` or `.dockerignore`.
@@ -85,7 +90,7 @@ impl BuildContext {
         let mut seen = 0;
         list_secret_files(&dir, "", &ignore, &mut secret_files, &mut seen, 0);
         secret_files.sort();
-        BuildContext { dir, ignore, secret_files }
+        BuildContext { dir, ignore, secret_files, texts: Vec::new() }
     }
 
     /// A context built from text, for tests and in-memory audits.
@@ -96,7 +101,39 @@ impl BuildContext {
             .filter(|f| super::secrets::is_secret_file(f) && !ignore.excludes(f))
             .map(|f| f.to_string())
             .collect();
-        BuildContext { dir: PathBuf::from("."), ignore, secret_files }
+        BuildContext { dir: PathBuf::from("."), ignore, secret_files, texts: Vec::new() }
+    }
+
+    /// An in-memory context with the text of some of its files.
+    pub fn in_memory_with_texts(dockerignore: &str, texts: &[(&str, &str)]) -> BuildContext {
+        let names: Vec<&str> = texts.iter().map(|(name, _)| *name).collect();
+        let mut context = BuildContext::in_memory(dockerignore, &names);
+        context.texts = texts.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        context
+    }
+
+    /// The text of a file a COPY or ADD reads (a context-relative path, `./` and a leading `/`
+    /// allowed), when it is a regular UTF-8 file of at most 1 MiB inside the context and
+    /// `.dockerignore` does not exclude it. Nothing outside the context is read: no `..`, no
+    /// symlink that leads out.
+    pub fn read_text(&self, source: &str) -> Option<String> {
+        let relative = source.trim_start_matches("./").trim_start_matches('/');
+        if relative.is_empty()
+            || relative.contains(['*', '?', '['])
+            || relative.split('/').any(|part| part == ".." || part.is_empty())
+            || self.ignore.excludes(relative)
+        {
+            return None;
+        }
+        if let Some((_, text)) = self.texts.iter().find(|(name, _)| name == relative) {
+            return Some(text.clone());
+        }
+        let path = self.dir.join(relative);
+        let root = self.dir.canonicalize().ok()?;
+        if !path.canonicalize().ok()?.starts_with(&root) {
+            return None;
+        }
+        crate::read::text_limited(&path, MAX_READ).ok()
     }
 }
 
@@ -154,5 +191,27 @@ mod tests {
         std::fs::write(dir.path().join(".dockerignore"), "secrets/\n").unwrap();
         let context = BuildContext::for_dockerfile(&dir.path().join("Dockerfile"));
         assert_eq!(context.secret_files, ["id_rsa"]);
+    }
+
+    #[test]
+    fn reads_files_inside_the_context_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let context_dir = dir.path().join("ctx");
+        std::fs::create_dir_all(context_dir.join("bin")).unwrap();
+        std::fs::write(context_dir.join("bin/entry.sh"), "exec gosu app \"$@\"\n").unwrap();
+        std::fs::write(dir.path().join("outside.sh"), "secret\n").unwrap();
+        std::fs::write(context_dir.join(".dockerignore"), "ignored.sh\n").unwrap();
+        std::fs::write(context_dir.join("ignored.sh"), "x\n").unwrap();
+        let context = BuildContext::for_dockerfile(&context_dir.join("Dockerfile"));
+        assert_eq!(context.read_text("./bin/entry.sh").as_deref(), Some("exec gosu app \"$@\"\n"));
+        assert_eq!(context.read_text("/bin/entry.sh").as_deref(), Some("exec gosu app \"$@\"\n"));
+        for refused in ["../outside.sh", "bin/../../outside.sh", "ignored.sh", "bin/*.sh", "missing.sh", "bin"] {
+            assert_eq!(context.read_text(refused), None, "{refused}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("outside.sh"), context_dir.join("link.sh")).unwrap();
+            assert_eq!(context.read_text("link.sh"), None, "a symlink out of the context");
+        }
     }
 }

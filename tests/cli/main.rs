@@ -3,6 +3,7 @@
 mod action;
 mod answers;
 mod audit;
+mod audit_dockerfile;
 mod completions;
 mod compose;
 mod dist;

@@ -1,6 +1,7 @@
 //! BD017: passwords set or removed in a RUN.
 
 use super::support::for_each_command;
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::secrets::is_locked_password;
 use crate::report::Severity;
@@ -42,7 +43,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         let locks = command.flag_value(Some("-p"), "--password").is_some_and(is_locked_password);
         let usermod_password = name == "usermod" && command.has_flag(Some('p'), &["password"]) && !locks;
         if matches!(name, "chpasswd" | "passwd") || usermod_password {
-            sink.at(line, col, format!("`{name}` sets an account password in the image"));
+            sink.at(line, col, format!("{} sets an account password in the image", quote(name)));
         }
     });
 }

@@ -1,6 +1,8 @@
 //! One file per rule. Each file holds the rule's metadata, documentation, check and tests; the
 //! registry lists them once, in code order.
 
+pub mod modes;
+pub mod packages;
 pub mod support;
 
 pub mod action_not_pinned;
@@ -73,6 +75,7 @@ pub mod pull_request_target_checkout;
 pub mod read_only_missing;
 pub mod relative_workdir;
 pub mod release_cache;
+pub mod root_until_entrypoint;
 pub mod root_user;
 pub mod script_injection;
 pub mod secret_deleted_later;
@@ -88,6 +91,7 @@ pub mod shared_propagation;
 pub mod shell_form_entrypoint;
 pub mod ssh_server;
 pub mod sudo;
+pub mod sudo_installed;
 pub mod tls_verification_disabled;
 pub mod tmpfs_exec;
 pub mod trivial_healthcheck;
@@ -102,4 +106,5 @@ pub mod untrusted_registry;
 pub mod update_alone;
 pub mod workflow_curl_pipe_shell;
 pub mod workflow_write_permissions;
+pub mod world_writable;
 pub mod write_all_permissions;

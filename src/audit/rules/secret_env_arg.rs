@@ -1,5 +1,6 @@
 //! BD008: ENV or ARG named like a credential, with a value that ends up in the image.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::secrets::{is_credential_name, is_credential_value};
 use crate::report::Severity;
@@ -41,6 +42,8 @@ ENV DB_PASSWORD_FILE=/run/secrets/db_password
 ```
 
 ## Compared with other linters
+hadolint DL3064 also flags `AWS_ACCESS_KEY_ID`, the identifier half of the key pair; berth flags
+the secret half (`AWS_SECRET_ACCESS_KEY`).
 hadolint DL3064 matches name substrings, so it also flags `DB_PASSWORD_FILE=/run/secrets/db_password`, the recommended way to pass a secret (hadolint #1245, #1230). berth matches words and treats `*_FILE` and `*_PATH` names as references, on purpose.
 
 ## References
@@ -66,15 +69,17 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             let harmless = |v: &str| !is_credential_value(&kv.key, v);
             match (kind, kv.value.as_deref()) {
                 ("ENV", Some(v)) if !harmless(v) => {
-                    sink.at(line, col, format!("ENV `{}` puts a credential in the image configuration", kv.key))
+                    sink.at(line, col, format!("ENV {} puts a credential in the image configuration", quote(&kv.key)))
                 }
-                ("ARG", None) => {
-                    sink.at(line, col, format!("ARG `{}`: build arguments are recorded in the image history", kv.key))
-                }
+                ("ARG", None) => sink.at(
+                    line,
+                    col,
+                    format!("ARG {}: build arguments are recorded in the image history", quote(&kv.key)),
+                ),
                 ("ARG", Some(v)) if !harmless(v) => sink.at(
                     line,
                     col,
-                    format!("ARG `{}` has a credential default, recorded in the image history", kv.key),
+                    format!("ARG {} has a credential default, recorded in the image history", quote(&kv.key)),
                 ),
                 _ => {}
             }
