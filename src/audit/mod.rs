@@ -306,7 +306,7 @@ pub fn audit_text(
             }
             let root = crate::yaml::tree::merge_documents(documents);
             if kind == FileKind::Compose {
-                let file = compose::ComposeFile::new(root);
+                let file = compose::ComposeFile::load(root, Path::new(shown), &compose::Disk);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Compose(f) = check {
                         f(&file, sink)
@@ -326,7 +326,7 @@ pub fn audit_text(
     for b in bad {
         found.push((
             &rules::invalid_suppression::RULE,
-            rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None },
+            rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None, severity: None },
         ));
     }
     let lines: Vec<&str> = text.lines().collect();
@@ -344,7 +344,7 @@ pub fn audit_text(
         diagnostics.push(Diagnostic {
             code: rule.code,
             name: rule.name,
-            severity: rule.severity,
+            severity: finding.severity.unwrap_or(rule.severity),
             path: shown.to_string(),
             line: finding.line.max(1),
             column: finding.column.max(1),

@@ -6,6 +6,7 @@ mod audit;
 mod audit_dockerfile;
 mod audit_inputs;
 mod completions;
+mod compose;
 mod dist;
 mod examples;
 mod new;
