@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into work and messages.
 
 pub mod audit;
+pub mod completions;
 pub mod explain;
 pub mod new;
 pub mod presets;

@@ -1,9 +1,8 @@
 //! BC090: a service that holds database credentials bridges an internal network and one with a
 //! route out.
 
-use crate::audit::compose::{ComposeFile, Service};
+use crate::audit::compose::{is_datastore, ComposeFile, Service};
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
-use crate::audit::rules::database_network_not_internal::is_datastore;
 use crate::audit::secrets;
 use crate::report::Severity;
 
@@ -78,8 +77,8 @@ fn credentials(svc: &Service) -> (Vec<String>, bool) {
     for (key, value, _) in svc.environment() {
         let words = secrets::name_words(&key);
         let database = words.iter().any(|w| DATABASE_WORDS.contains(&w.as_str()));
-        let credential_name =
-            secrets::is_credential_name(&key) && value.as_deref().is_none_or(|v| !secrets::is_harmless_value(v));
+        let credential_name = secrets::is_credential_name(&key)
+            && value.as_deref().is_none_or(|v| v.trim().starts_with('$') || secrets::is_credential_value(&key, v));
         // `DB_PASSWORD_FILE`: the credential is in the file it names, which the service reads.
         let reference = words.len() > 1
             && words.last().is_some_and(|w| w == "file")
