@@ -4,7 +4,9 @@
 # shape, an alias bomb, a 60 MB flat YAML file, a FIFO named Dockerfile, a compose file linked to
 # /dev/zero, a 100 MB file, /dev/zero on standard input and as the configuration, link loops in a
 # searched directory and in a build context, a FIFO `.gitignore` (git itself blocks on it: berth
-# gives git 10 s, then audits the untracked files). Each must end with exit 2 and a clear message naming the file (and the line,
+# gives git 10 s, then audits the untracked files), a FIFO named squid.conf and Squid configurations
+# with 200,000 rules, 1,000 never_direct sets or one line continued 2,000,000 times. Each must end
+# with exit 2 and a clear message naming the file (and the line,
 # where there is one), or be audited; never a crash (101, 134), a hang or an unbounded allocation.
 # Then every YAML acceptance fixture (tests/fixtures/yaml) must be accepted by Compose itself, so
 # the fixtures stay honest. Prints what it measured. Usage: scripts/audit-hostile-inputs.sh
@@ -165,6 +167,24 @@ case("git work tree with a FIFO .gitignore", {"svc/compose.yml": "services: {}\n
      seconds=20, setup=git_with_fifo_ignore)
 case("FIFO .dockerignore", {"Dockerfile": "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n"}, ["audit"], 2,
      ".dockerignore\" is not a regular file", setup=fifo(".dockerignore"))
+
+case("FIFO named squid.conf", {}, ["audit"], 2, "squid.conf: is not a regular file", setup=fifo("squid.conf"))
+def squid(lines):
+    def make(cwd):
+        with open(os.path.join(cwd, "squid.conf"), "w") as f:
+            f.write("http_port 3128\n")
+            for chunk in lines():
+                f.write(chunk)
+    return make
+
+# Findings go to stdout; exit 1 says they were made.
+case("squid.conf: 200,000 ACLs and 200,000 allow lines", {}, ["audit"], 1, "", seconds=10, megabytes=400, setup=squid(lambda: ("".join(f"acl a{i} src 10.0.0.{i % 250}/32\nhttp_access allow a{i}\n"
+                                                  for i in range(j, j + 10000)) for j in range(0, 200000, 10000))))
+case("squid.conf: 1,000 never_direct sets and 200,000 allow lines", {}, ["audit"], 1, "", seconds=10, megabytes=400, setup=squid(lambda: ["cache_peer app parent 80 0 originserver\n",
+                                                     "".join(f"never_direct allow x{i} y{i}\n" for i in range(1000)),
+                                                     *("http_access allow x1 z\n" * 10000 for _ in range(20))]))
+case("squid.conf: one line continued 2,000,000 times", {}, ["audit"], (0, 1), "", seconds=10, megabytes=400,
+     setup=squid(lambda: ["acl big dstdomain \\\n", *(".example.com \\\n" * 100000 for _ in range(20)), "x\n"]))
 
 if failures:
     sys.exit(f"{len(failures)} hostile input(s) not handled: {', '.join(failures)}")

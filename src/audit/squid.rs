@@ -57,8 +57,10 @@ impl SquidConf {
                 }
             };
             joined.push_str(raw.trim());
-            if let Some(continued) = joined.strip_suffix('\\') {
-                pending = Some((start_line, col, continued.to_string()));
+            if joined.ends_with('\\') {
+                // Kept and grown in place: a long run of continued lines stays linear.
+                joined.pop();
+                pending = Some((start_line, col, joined));
                 continue;
             }
             let words = split(&joined);

@@ -1,6 +1,6 @@
 //! BP001: a Squid configuration that lets requests through to any destination.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::audit::squid::{AclPart, Directive, SquidConf};
@@ -93,42 +93,77 @@ fn limits_destination(parts: &[AclPart]) -> bool {
         && parts.iter().all(|p| !p.values.iter().any(|v| matches_everything(p, v)))
 }
 
-/// The ACL sets of `never_direct allow` lines: requests matching one go only to cache peers,
-/// which must all be origin servers (a reverse proxy's applications; a parent that is itself a
-/// forward proxy goes anywhere). Lines after a `never_direct deny` are not counted (the deny may
-/// exempt what they match).
-fn pinned_to_peers(conf: &SquidConf) -> Vec<Vec<&str>> {
-    let mut peers = conf.named("cache_peer").peekable();
-    if peers.peek().is_none() || !peers.all(|p| p.args.iter().any(|a| a == "originserver")) {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for d in conf.named("never_direct") {
-        match d.args.split_first() {
-            Some((action, names)) if action == "allow" => {
-                if names.iter().all(|n| !n.starts_with('!')) {
-                    out.push(names.iter().map(String::as_str).collect());
-                }
-            }
-            _ => break,
-        }
-    }
-    out
+/// Most `never_direct allow` lines with several ACLs that are compared with each `http_access`
+/// line: a configuration has a handful; beyond this many the rest are not counted as pins (the
+/// rule then reports more, never less), so no file makes the comparison quadratic.
+const MAX_PIN_SETS: usize = 256;
+
+/// Which requests `never_direct` sends only to cache peers that are all origin servers (a
+/// reverse proxy's applications; a parent that is itself a forward proxy goes anywhere). Lines
+/// after a `never_direct deny` are not counted (the deny may exempt what they match).
+#[derive(Default)]
+struct Pins<'a> {
+    /// `never_direct allow all`: every request.
+    everything: bool,
+    /// Lines with one ACL.
+    single: HashSet<&'a str>,
+    /// Lines with several ACLs, all of which a request must match.
+    sets: Vec<Vec<&'a str>>,
 }
 
-fn check_allow(d: &Directive, acls: &BTreeMap<String, Vec<AclPart>>, conf: &SquidConf, sink: &mut Sink) {
+impl<'a> Pins<'a> {
+    fn of(conf: &'a SquidConf) -> Self {
+        let mut pins = Pins::default();
+        let mut peers = conf.named("cache_peer").peekable();
+        if peers.peek().is_none() || !peers.all(|p| p.args.iter().any(|a| a == "originserver")) {
+            return pins;
+        }
+        for d in conf.named("never_direct") {
+            let Some((action, names)) = d.args.split_first() else { break };
+            if action != "allow" {
+                break;
+            }
+            if names.iter().any(|n| n.starts_with('!')) {
+                continue;
+            }
+            let set: Vec<&str> = names.iter().map(String::as_str).filter(|n| *n != "all").collect();
+            match set.as_slice() {
+                [] => pins.everything = true,
+                [one] => {
+                    pins.single.insert(one);
+                }
+                _ if pins.sets.len() < MAX_PIN_SETS => pins.sets.push(set),
+                _ => {}
+            }
+        }
+        pins
+    }
+
+    /// Whether every request an `http_access` line with these (positive) ACLs matches is pinned.
+    fn cover(&self, positive: &[&str]) -> bool {
+        self.everything
+            || positive.iter().any(|a| self.single.contains(a))
+            || self.sets.iter().any(|set| set.iter().all(|a| positive.contains(a)))
+    }
+}
+
+/// What the rule knows about a configuration, worked out once however many lines it has.
+struct Judged<'a> {
+    /// Each ACL by name: whether it limits where a request goes.
+    limits: HashMap<&'a str, bool>,
+    includes_others: bool,
+    pins: Pins<'a>,
+}
+
+fn check_allow(d: &Directive, judged: &Judged, sink: &mut Sink) {
     let names = &d.args[1..];
-    let unknown = names.iter().any(|n| !acls.contains_key(n.trim_start_matches('!')));
-    if unknown && conf.includes_others() {
+    let unknown = names.iter().any(|n| !judged.limits.contains_key(n.trim_start_matches('!')));
+    if unknown && judged.includes_others {
         // Defined in an included file this rule does not read.
         return;
     }
     let positive: Vec<&str> = names.iter().filter(|n| !n.starts_with('!')).map(String::as_str).collect();
-    if positive.iter().any(|n| acls.get(*n).is_some_and(|parts| limits_destination(parts))) {
-        return;
-    }
-    let pinned = pinned_to_peers(conf).iter().any(|set| set.iter().all(|a| *a == "all" || positive.contains(a)));
-    if pinned {
+    if positive.iter().any(|n| judged.limits.get(n).copied().unwrap_or(false)) || judged.pins.cover(&positive) {
         return;
     }
     let shown = if names.is_empty() { "allow".to_string() } else { format!("allow {}", names.join(" ")) };
@@ -144,10 +179,15 @@ fn check_allow(d: &Directive, acls: &BTreeMap<String, Vec<AclPart>>, conf: &Squi
 
 fn check(conf: &SquidConf, sink: &mut Sink) {
     let acls = conf.acls();
+    let judged = Judged {
+        limits: acls.iter().map(|(name, parts)| (name.as_str(), limits_destination(parts))).collect(),
+        includes_others: conf.includes_others(),
+        pins: Pins::of(conf),
+    };
     let access: Vec<&Directive> = conf.named("http_access").collect();
     for d in &access {
         if d.args.first().is_some_and(|a| a == "allow") {
-            check_allow(d, &acls, conf, sink);
+            check_allow(d, &judged, sink);
         }
     }
     if let Some(last) = access.last() {
