@@ -140,6 +140,9 @@ pub struct ExplainArgs {
 const VERIFY_HELP: &str = "\
 Everything verify creates (image, containers, networks, volumes) is named after the run and removed
 at the end, also on failure or Ctrl-C; --keep keeps the built image.
+--image REF checks an image built elsewhere (in CI, say) instead of building one: the image checks
+run on REF, and the compose stack runs REF as the app. REF must be on the engine (docker load,
+docker pull or docker build first); verify never pulls it and never removes it.
 The engine is the one DOCKER_HOST (or the default socket) points at; --docker or BERTH_DOCKER picks
 the client binary.
 Exit status: 0 every check passed or was skipped, 1 a check failed, 2 verify could not run.";
@@ -171,6 +174,10 @@ pub struct VerifyArgs {
     /// The docker client to run (default: $BERTH_DOCKER, else `docker` on PATH).
     #[arg(long, value_name = "PATH")]
     pub docker: Option<PathBuf>,
+
+    /// Check this image instead of building one (it must be on the engine already).
+    #[arg(long, value_name = "REF")]
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

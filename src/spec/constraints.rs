@@ -55,6 +55,12 @@ pub static CONSTRAINTS: &[Constraint] = &[
         check: signing_needs_ci,
     },
     Constraint {
+        name: "ci-verify-needs-ci",
+        blame: Key::CiVerify,
+        involves: &[Key::CiVerify, Key::Ci],
+        check: ci_verify_needs_ci,
+    },
+    Constraint {
         name: "entrypoint-outside-managed-files",
         blame: Key::Entrypoint,
         involves: &[Key::Entrypoint],
@@ -130,6 +136,13 @@ fn signing_needs_ci(spec: &ProjectSpec) -> Option<String> {
     })
 }
 
+fn ci_verify_needs_ci(spec: &ProjectSpec) -> Option<String> {
+    (spec.ci_verify && spec.ci == Ci::None).then(|| {
+        "ci_verify = \"true\" adds a job to the CI pipeline, but ci = \"none\"; choose --ci github or gitlab, or --ci-verify false (run `berth verify` by hand)"
+            .to_string()
+    })
+}
+
 fn entrypoint_outside_managed_files(spec: &ProjectSpec) -> Option<String> {
     let starter = spec.entrypoint.starter_path();
     let clash = render::managed_paths().into_iter().find_map(|managed| {
@@ -193,6 +206,7 @@ mod tests {
             ("alpine-package-names", &[(Key::Base, "alpine"), (Key::BuildPackages, "libssl-dev")]),
             ("dependabot-needs-github", &[(Key::Ci, "gitlab"), (Key::Updates, "dependabot")]),
             ("signing-needs-ci", &[(Key::Ci, "none"), (Key::Signing, "cosign")]),
+            ("ci-verify-needs-ci", &[(Key::Ci, "none"), (Key::CiVerify, "true")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "docker-compose.prod.yml/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "Dockerfile/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "berth.yml/x.py")]),

@@ -331,6 +331,8 @@ fields! {
         "Pin the runtime base image to this sha256 digest";
     DbDigest db_digest "db-digest" "DIGEST": One<String> = value::digest, choices -, default None, Database,
         "Pin the database image to this sha256 digest";
+    CiVerify ci_verify "ci-verify" "BOOL": One<bool> = value::boolean, choices -, default Some("false"), Always,
+        "CI job that installs this berth release and runs `berth verify` on the image the pipeline builds";
 }
 
 /// The field named `name` in YAML or `--set` (exactly, after trimming).

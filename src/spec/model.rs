@@ -169,6 +169,8 @@ pub struct ProjectSpec {
     pub builder_digest: Option<String>,
     pub runtime_digest: Option<String>,
     pub db_digest: Option<String>,
+    /// CI installs this berth release and runs `berth verify` on the image it builds.
+    pub ci_verify: bool,
 }
 
 impl ProjectSpec {

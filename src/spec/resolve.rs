@@ -168,6 +168,7 @@ fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>
         builder_digest: draft.builder_digest,
         runtime_digest: draft.runtime_digest,
         db_digest: draft.db_digest,
+        ci_verify: draft.ci_verify.unwrap_or(false),
     })
 }
 
@@ -202,6 +203,7 @@ pub fn draft_of(spec: &ProjectSpec) -> Draft {
         builder_digest: spec.builder_digest.clone(),
         runtime_digest: spec.runtime_digest.clone(),
         db_digest: spec.db_digest.clone(),
+        ci_verify: Some(spec.ci_verify),
     }
 }
 

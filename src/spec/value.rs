@@ -259,6 +259,45 @@ pub fn image_repository(raw: &str) -> Result<Parsed, String> {
     Ok(v.to_string())
 }
 
+/// An image as `docker run` takes it: `REPOSITORY[:TAG][@sha256:DIGEST]` (each part as the
+/// reference grammar has it), or an image ID `sha256:` + 64 hex digits. Kept as given.
+pub fn image_reference(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str = "use an image reference such as ghcr.io/acme/etl:1.2, etl:latest or etl@sha256:<64 hex digits>, or an image ID sha256:<64 hex digits>";
+    let is_digest = |d: &str| {
+        d.strip_prefix("sha256:")
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+    };
+    if raw.starts_with("sha256:") {
+        return if is_digest(raw) { Ok(raw.to_string()) } else { Err(HELP.into()) };
+    }
+    let (name, digest) = match raw.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (raw, None),
+    };
+    if digest.is_some_and(|d| !is_digest(d)) {
+        return Err(format!("{HELP}; the digest is sha256: followed by 64 lowercase hex digits"));
+    }
+    let last = name.rfind('/').map_or(0, |i| i + 1);
+    let (repository, tag) = match name[last..].split_once(':') {
+        Some((_, tag)) => (&name[..name.len() - tag.len() - 1], Some(tag)),
+        None => (name, None),
+    };
+    let tag_ok = |t: &str| {
+        t.len() <= 128
+            && t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    };
+    if tag.is_some_and(|t| !tag_ok(t)) {
+        return Err(format!(
+            "{HELP}; a tag is up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"
+        ));
+    }
+    if repository.trim() != repository || image_repository(repository).is_err() {
+        return Err(HELP.into());
+    }
+    Ok(raw.to_string())
+}
+
 pub fn private_index(raw: &str) -> Result<Parsed, String> {
     let v = raw.trim();
     let Some(rest) = v.strip_prefix("https://") else {
@@ -286,6 +325,15 @@ pub fn digest(raw: &str) -> Result<Parsed, String> {
     match v.strip_prefix("sha256:") {
         Some(hex) if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) => Ok(v),
         _ => Err("use sha256: followed by 64 hex digits (from `docker buildx imagetools inspect IMAGE`)".into()),
+    }
+}
+
+/// `true` or `false` (also `yes`/`no`, `on`/`off`, `1`/`0`), normalised to `true` or `false`.
+pub fn boolean(raw: &str) -> Result<Parsed, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok("true".into()),
+        "false" | "no" | "off" | "0" => Ok("false".into()),
+        _ => Err("use true or false".into()),
     }
 }
 
@@ -373,6 +421,61 @@ mod tests {
         assert!(private_index("https://x.com/$(id)").is_err());
         assert!(digest(&format!("sha256:{}", "a".repeat(64))).is_ok());
         assert!(digest("sha256:abc").is_err());
+    }
+
+    #[test]
+    fn image_references() {
+        let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+        for good in [
+            "etl",
+            "etl:latest",
+            "ghcr.io/acme/etl:1.2.3",
+            "localhost:5000/team/etl",
+            "localhost:5000/team/etl:v1_2",
+            "registry.example.com/data/m1:sha-abc",
+            &format!("etl@{digest}"),
+            &format!("ghcr.io/acme/etl:1@{digest}"),
+            &digest,
+        ] {
+            assert_eq!(image_reference(good).as_deref(), Ok(good), "{good:?}");
+        }
+        for bad in [
+            "",
+            " etl",
+            "etl ",
+            "--privileged",
+            "-etl",
+            "Etl:1",
+            "etl:",
+            "etl:.x",
+            "etl:-x",
+            "etl:a/b",
+            "etl@sha256:abc",
+            &format!("etl@{}", digest.to_uppercase()),
+            "sha256:xyz",
+            "etl:1\nprivileged: true",
+            "etl\u{1b}[31m",
+            "etl:1\"",
+            "a b",
+            "ghcr.io:/etl",
+            &format!("etl:{}", "x".repeat(129)),
+            &"a/".repeat(200),
+        ] {
+            assert!(image_reference(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn booleans() {
+        for yes in ["true", "Yes", " on ", "1"] {
+            assert_eq!(boolean(yes).as_deref(), Ok("true"), "{yes:?}");
+        }
+        for no in ["false", "NO", "off", "0"] {
+            assert_eq!(boolean(no).as_deref(), Ok("false"), "{no:?}");
+        }
+        for bad in ["maybe", "", "tru", "true\nx", "\u{1b}[31mtrue"] {
+            assert!(boolean(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -306,8 +306,9 @@ fn limits(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
     Ok(())
 }
 
-/// CI provider, image repository, scan gate, signing and the update bot: only the choices
-/// that keep the constraints with what is decided (Dependabot is GitHub's; cosign signs in CI).
+/// CI provider, image repository, scan gate, signing, verify in CI and the update bot: only the
+/// choices that keep the constraints with what is decided (Dependabot is GitHub's; cosign signs
+/// in CI).
 fn delivery(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
     select(p, s, Key::Ci, "CI pipeline")?;
     let ci = s.spec().map_or(Ci::Github, |spec| spec.ci);
@@ -318,7 +319,28 @@ fn delivery(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
         select(p, s, Key::ScanSeverity, "Vulnerability scan fails the build at")?;
     }
     select(p, s, Key::Signing, "Image signing")?;
+    ci_verify(p, s, ci)?;
     select(p, s, Key::Updates, "Dependency update bot")
+}
+
+/// Whether CI proves the controls with `berth verify`: a yes/no with a CI. Without one the job
+/// cannot exist, so a `true` carried over from berth.yml is turned off rather than refused.
+fn ci_verify(p: &mut dyn Prompter, s: &mut State, ci: Ci) -> Result<(), WizardError> {
+    const KEY: Key = Key::CiVerify;
+    if s.settled(KEY) {
+        return Ok(());
+    }
+    let on = s.one(KEY).is_some_and(|v| v == "true");
+    if ci == Ci::None {
+        if on {
+            s.decide(KEY, RawValue::One("false".into()));
+        }
+        return Ok(());
+    }
+    let prompt = format!("Prove the controls in CI with berth verify (installs berth {})?", env!("CARGO_PKG_VERSION"));
+    let on = p.confirm(&prompt, on)?;
+    s.answered(KEY, RawValue::One(on.to_string()));
+    Ok(())
 }
 
 /// Asks for one of the field's values unless it is settled, offering only those that fit; a

@@ -89,6 +89,7 @@ fn mashing_enter_takes_the_recommended_preset_as_y_would() {
             "image",
             "scan_severity",
             "signing",
+            "ci_verify",
             "updates",
             "private_index"
         ],
@@ -117,6 +118,7 @@ fn from_scratch_every_question_is_asked() {
         "image",
         "scan_severity",
         "signing",
+        "ci_verify",
         "updates",
         "private_index",
     ] {
@@ -204,6 +206,42 @@ fn without_ci_there_is_nothing_to_sign_scan_or_push() {
         assert!(!script.asked(prompt), "{prompt} asked without CI");
     }
     assert_eq!(script.offered("update bot"), ["renovate", "none"]);
+}
+
+#[test]
+fn verify_in_ci_is_one_yes_no_with_a_ci() {
+    let mut script = Scripted::new().on("preset", Pick("minimal")).on("berth verify", Yes);
+    let (spec, _) = Given::nothing().answer(&mut script);
+    assert!(spec.ci_verify);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        script.asked(&format!("Prove the controls in CI with berth verify (installs berth {version})?")),
+        "{:#?}",
+        script.transcript
+    );
+    // Enter keeps the default: off.
+    let (spec, _) = Given::nothing().answer(&mut Scripted::new().on("preset", Pick("minimal")));
+    assert!(!spec.ci_verify);
+}
+
+#[test]
+fn without_ci_verify_in_ci_is_not_asked_and_an_old_yes_is_dropped() {
+    let given = Given::nothing().berth_yml(&[("ci_verify", "true")]);
+    let mut script = Scripted::new().on("CI", Pick("none"));
+    let (spec, _) = given.answer(&mut script);
+    assert!(!script.asked("berth verify"), "{:#?}", script.transcript);
+    assert_eq!((spec.ci, spec.ci_verify), (Ci::None, false));
+    // berth.yml's yes is the default with a CI.
+    let (spec, _) = given.answer(&mut Scripted::new());
+    assert!(spec.ci_verify);
+}
+
+#[test]
+fn a_settled_ci_verify_keeps_ci_on_offer() {
+    let mut script = Scripted::new().on("preset", Pick("minimal"));
+    let (spec, _) = Given::nothing().flags(&[("ci_verify", "yes")]).answer(&mut script);
+    assert_eq!(script.offered("CI pipeline"), ["github", "gitlab"]);
+    assert!(spec.ci_verify && !script.asked("berth verify"), "a flag settles it");
 }
 
 #[test]

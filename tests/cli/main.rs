@@ -10,6 +10,7 @@ mod examples;
 mod new;
 mod presets;
 mod verify;
+mod verify_image;
 mod wizard;
 
 use std::path::{Path, PathBuf};

@@ -84,6 +84,7 @@ const RECOMMENDED_QUESTIONS: &[&str] = &[
     "Image repository",
     "Vulnerability scan",
     "Image signing",
+    "Prove the controls in CI",
     "Dependency update bot",
     "Private package index",
 ];
@@ -124,6 +125,7 @@ fn distroless_without_a_database() {
         "Image repository",
         "Vulnerability scan",
         "Image signing",
+        "Prove the controls in CI",
         "Dependency update bot",
         "Private package index",
         "Write these files?",
@@ -217,7 +219,8 @@ fn a_rerun_starts_from_berth_yml_and_flags_skip_their_questions() {
     let shown = wizard.expect("Image repository");
     assert!(!shown.contains("CI pipeline"), "--ci settles the CI question\n{shown}");
     wizard.keys(ENTER);
-    wizard.answer("Vulnerability scan", ENTER).answer("Image signing", ENTER).answer("Dependency update bot", ENTER);
+    wizard.answer("Vulnerability scan", ENTER).answer("Image signing", ENTER).answer("Prove the controls in CI", ENTER);
+    wizard.answer("Dependency update bot", ENTER);
     let shown = wizard.expect("Private package index");
     assert!(
         shown.contains("renovate") && !shown.contains("dependabot"),
