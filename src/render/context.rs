@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::catalog::{self, Action, Images};
+use super::installer;
 use crate::spec::packages::{self, Runtime};
-use crate::spec::{Base, Database, Packaging, ProjectSpec, Workload};
+use crate::spec::{Base, Ci, Database, Packaging, ProjectSpec, Workload};
 
 /// Where the virtual environment lives in both stages.
 pub const VENV: &str = "/opt/venv";
@@ -63,6 +64,18 @@ pub struct Tools {
     pub cosign: &'static str,
 }
 
+/// The CI job that proves the controls with `berth verify` on the image the pipeline builds.
+#[derive(Debug, Clone, Serialize)]
+pub struct CiVerify {
+    /// The berth release the job installs: the one that generated the files.
+    pub version: &'static str,
+    /// Shell lines that fetch the Action's installer at that release's tag, check it against
+    /// the copy built into berth, and run it.
+    pub install: Vec<String>,
+    /// Shell lines that write throw-away values into the secret files the stack mounts.
+    pub secrets: Vec<String>,
+}
+
 /// A file-based compose secret.
 #[derive(Debug, Clone, Serialize)]
 pub struct SecretFile {
@@ -101,6 +114,8 @@ pub struct ProjectContext {
     pub dependency_files: Vec<&'static str>,
     /// Registry host CI logs in to.
     pub registry_host: String,
+    /// The verify job, when the answers ask for one and there is a CI.
+    pub ci_verify: Option<CiVerify>,
 }
 
 fn json(values: &[String]) -> String {
@@ -242,6 +257,11 @@ impl ProjectContext {
             .as_ref()
             .map(|db| db.secrets.iter().map(|name| SecretFile { name, file: format!("./secrets/{name}") }).collect())
             .unwrap_or_default();
+        let ci_verify = (spec.ci_verify && spec.ci != Ci::None).then(|| CiVerify {
+            version: installer::VERSION,
+            install: installer::commands(),
+            secrets: installer::secret_commands(db.as_ref().map_or(&[][..], |db| &db.secrets)),
+        });
         let dependency_files = match spec.packaging {
             Packaging::Requirements => vec!["requirements.txt"],
             Packaging::Uv => vec!["pyproject.toml", "uv.lock"],
@@ -275,6 +295,7 @@ impl ProjectContext {
             trivy_severities: spec.scan_severity.trivy_list(),
             dependency_files,
             registry_host: registry_host(spec.image.as_deref()),
+            ci_verify,
             spec: spec.clone(),
         }
     }

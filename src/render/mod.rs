@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod context;
 mod filters;
+pub mod installer;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -4,6 +4,7 @@ mod action;
 mod answers;
 mod audit;
 mod audit_dockerfile;
+mod ci_verify;
 mod completions;
 mod dist;
 mod examples;
