@@ -144,7 +144,8 @@ at the end, also on failure or Ctrl-C; --keep keeps the built image.
 run on REF, and the compose stack runs REF as the app. REF must be on the engine (docker load,
 docker pull or docker build first); verify never pulls it and never removes it.
 The engine is the one DOCKER_HOST (or the default socket) points at; --docker or BERTH_DOCKER picks
-the client binary.
+the client binary. Against a remote engine (tcp:// or ssh://, such as CI's docker-in-docker) the
+checks of published ports connect from the engine's host, in a --network host container.
 Exit status: 0 every check passed or was skipped, 1 a check failed, 2 verify could not run.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
