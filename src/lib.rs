@@ -47,7 +47,7 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         cli::Command::Presets => commands::presets::run(out),
         cli::Command::Verify(args) => commands::verify::run(args, out, err),
         cli::Command::Audit(args) => commands::audit::run(args, out, err),
-        cli::Command::Rules => commands::rules::run(out),
+        cli::Command::Rules(args) => commands::rules::run(args, out),
         cli::Command::Explain(args) => commands::explain::run(&args.code, out, err),
         cli::Command::Completions(args) => commands::completions::completions(args.shell, out, err),
         cli::Command::Man => commands::completions::man(out, err),

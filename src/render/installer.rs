@@ -41,7 +41,7 @@ pub fn files() -> Vec<InstallerFile> {
         .map(|(name, bytes)| InstallerFile {
             name,
             url: format!("https://raw.githubusercontent.com/{}/v{VERSION}/{ACTION_DIR}/{name}", repository()),
-            sha256: format!("{:x}", Sha256::digest(bytes)),
+            sha256: Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
         })
         .collect()
 }

@@ -48,8 +48,11 @@ fn every_dockerfile_fixture_reports_exactly_its_expectations() {
                 !want.is_empty(),
                 "{code}/{name}: fail files expect, pass files do not"
             );
-            let options =
-                Options { paths: vec![file.clone()], fail_on: None, config: config.exists().then(|| config.clone()) };
+            let options = Options {
+                paths: vec![file.clone()],
+                config: config.exists().then(|| config.clone()),
+                ..Options::default()
+            };
             let report = audit::run(&options).unwrap();
             assert!(report.errors.is_empty(), "{code}/{name}: {:?}", report.errors);
             let got: BTreeSet<u32> = report.diagnostics.iter().filter(|d| d.code == code).map(|d| d.line).collect();

@@ -361,7 +361,7 @@ fn the_job_touches_only_the_ci_file_and_audits_clean_across_the_matrix() {
     let report = berth::audit::run(&berth::audit::Options {
         paths: vec![root.path().to_path_buf()],
         fail_on: Some(berth::report::Severity::Info),
-        config: None,
+        ..berth::audit::Options::default()
     })
     .unwrap();
     assert_eq!(report.files.len(), workflows);

@@ -2,7 +2,7 @@
 
 use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
-use crate::audit::secrets::is_credential_name;
+use crate::audit::secrets::{is_credential_name, is_credential_value};
 use crate::report::Severity;
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,11 @@ pub static RULE: Rule = Rule {
     docs: r#"## What it does
 Flags `ENV` and `ARG` whose names are credentials, matched as words (`DB_PASSWORD`, `API_KEY`,
 `GITHUB_TOKEN`, `client_secret`), not substrings: `GOPRIVATE`, `LICENSE_KEY`, `DB_USER` and
-`*_FILE` / `*_PATH` names (which hold a path to a secret) are not flagged, nor are boolean values.
+`*_FILE` / `*_PATH` names (which hold a path to a secret) and names of settings about a secret
+(`*_SCHEME`, `*_MECHANISM`, `*_PROVIDER`, `*_ALGORITHM`) are not flagged. Nor are values that are
+not credentials: booleans, paths (`/run/secrets/db`, `./certs/key.pem`), public keys and
+certificates, Java class names, and numbers or durations under a name that counts or times
+something (`TOKEN_TTL=3600`).
 
 - `ENV` with a value: the value is in the image configuration for anyone who can pull it.
 - `ARG` (with or without a default): `--build-arg` values are recorded in `docker history`.
@@ -51,11 +55,6 @@ hadolint DL3064 matches name substrings, so it also flags `DB_PASSWORD_FILE=/run
     check: Check::Dockerfile(check),
 };
 
-fn harmless(value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    v.is_empty() || v.starts_with("/run/secrets/") || matches!(v.as_str(), "0" | "1" | "true" | "false" | "yes" | "no")
-}
-
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {
         let kind = instruction.keyword.as_str();
@@ -67,6 +66,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                 continue;
             }
             let (line, col) = instruction.position(kv.offset);
+            let harmless = |v: &str| !is_credential_value(&kv.key, v);
             match (kind, kv.value.as_deref()) {
                 ("ENV", Some(v)) if !harmless(v) => {
                     sink.at(line, col, format!("ENV {} puts a credential in the image configuration", quote(&kv.key)))
@@ -105,6 +105,6 @@ mod tests {
 
     #[test]
     fn skips_references_and_lookalikes() {
-        assert!(lines(&RULE, "FROM a\nENV DB_PASSWORD_FILE=/run/secrets/db GOPRIVATE=github.com/acme LICENSE_KEY=x\nARG USERNAME=app\nENV MYSQL_RANDOM_ROOT_PASSWORD=yes\n").is_empty());
+        assert!(lines(&RULE, "FROM a\nENV DB_PASSWORD_FILE=/run/secrets/db GOPRIVATE=github.com/acme LICENSE_KEY=x\nARG USERNAME=app\nENV MYSQL_RANDOM_ROOT_PASSWORD=yes\nENV GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json TOKEN_TTL=3600 PASS_SCHEME=BLF-CRYPT\nENV JWT_PUBLIC_KEY=\"ssh-ed25519 AAAAC3Nz ci\"\n").is_empty());
     }
 }
