@@ -323,6 +323,8 @@ fields! {
         "Image signing in CI (default: cosign when there is a CI)";
     Updates updates "updates" "BOT": One<Updates> = value::choice::<Updates>, choices Updates, default None, Always,
         "Dependency update bot config (default: dependabot on GitHub, else renovate)";
+    CiVerify ci_verify "ci-verify" "BOOL": One<bool> = value::boolean, choices -, default Some("false"), Always,
+        "CI job that installs this berth release and runs `berth verify` on the image the pipeline builds";
     PrivateIndex private_index "private-index" "URL": One<String> = value::private_index, choices -, default None, Always,
         "Private package index URL (https, no credentials: they come from the BuildKit secret secrets/netrc)";
     BuilderDigest builder_digest "builder-digest" "DIGEST": One<String> = value::digest, choices -, default None, Always,
@@ -331,8 +333,6 @@ fields! {
         "Pin the runtime base image to this sha256 digest";
     DbDigest db_digest "db-digest" "DIGEST": One<String> = value::digest, choices -, default None, Database,
         "Pin the database image to this sha256 digest";
-    CiVerify ci_verify "ci-verify" "BOOL": One<bool> = value::boolean, choices -, default Some("false"), Always,
-        "CI job that installs this berth release and runs `berth verify` on the image the pipeline builds";
 }
 
 /// The field named `name` in YAML or `--set` (exactly, after trimming).

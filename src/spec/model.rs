@@ -165,12 +165,12 @@ pub struct ProjectSpec {
     pub scan_severity: Severity,
     pub signing: Signing,
     pub updates: Updates,
+    /// CI installs this berth release and runs `berth verify` on the image it builds.
+    pub ci_verify: bool,
     pub private_index: Option<String>,
     pub builder_digest: Option<String>,
     pub runtime_digest: Option<String>,
     pub db_digest: Option<String>,
-    /// CI installs this berth release and runs `berth verify` on the image it builds.
-    pub ci_verify: bool,
 }
 
 impl ProjectSpec {

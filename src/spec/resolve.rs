@@ -164,11 +164,11 @@ fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>
             Ci::Github => Updates::Dependabot,
             Ci::Gitlab | Ci::None => Updates::Renovate,
         }),
+        ci_verify: draft.ci_verify.unwrap_or(false),
         private_index: draft.private_index,
         builder_digest: draft.builder_digest,
         runtime_digest: draft.runtime_digest,
         db_digest: draft.db_digest,
-        ci_verify: draft.ci_verify.unwrap_or(false),
     })
 }
 
@@ -199,11 +199,11 @@ pub fn draft_of(spec: &ProjectSpec) -> Draft {
         scan_severity: Some(spec.scan_severity),
         signing: Some(spec.signing),
         updates: Some(spec.updates),
+        ci_verify: Some(spec.ci_verify),
         private_index: spec.private_index.clone(),
         builder_digest: spec.builder_digest.clone(),
         runtime_digest: spec.runtime_digest.clone(),
         db_digest: spec.db_digest.clone(),
-        ci_verify: Some(spec.ci_verify),
     }
 }
 
