@@ -88,6 +88,17 @@ impl BuildContext {
         BuildContext { dir, ignore, secret_files }
     }
 
+    /// The context of a Dockerfile in `dir` as it would be with `dockerignore` as its
+    /// `.dockerignore`: for auditing files before they are written.
+    pub fn with_dockerignore(dir: &Path, dockerignore: &str) -> BuildContext {
+        let ignore = DockerIgnore::parse(dockerignore);
+        let mut secret_files = Vec::new();
+        let mut seen = 0;
+        list_secret_files(dir, "", &ignore, &mut secret_files, &mut seen, 0);
+        secret_files.sort();
+        BuildContext { dir: dir.to_path_buf(), ignore, secret_files }
+    }
+
     /// A context built from text, for tests and in-memory audits.
     pub fn in_memory(dockerignore: &str, files: &[&str]) -> BuildContext {
         let ignore = DockerIgnore::parse(dockerignore);

@@ -348,7 +348,7 @@ pub fn checks(
 ) -> Result<(), VerifyError> {
     let stack =
         Stack { docker, project, compose_file: dir.join("docker-compose.prod.yml").to_string_lossy().into_owned() };
-    let context = ProjectContext::new(spec);
+    let context = ProjectContext::new(spec, &crate::render::Carried::default());
     cleanup.compose_started = true;
     let up = docker.ok(&["compose", "-p", project, "-f", &stack.compose_file, "up", "-d", "--no-build"]);
     rec.interrupted()?;
