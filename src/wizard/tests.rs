@@ -405,3 +405,41 @@ fn presets_that_cannot_combine_with_the_flags_are_not_offered() {
     assert!(!offered.contains(&"postgres-etl") && !offered.contains(&"mariadb-etl"), "{offered:?}");
     assert!(offered.contains(&"distroless-batch") && offered.contains(&"minimal"), "{offered:?}");
 }
+
+#[test]
+fn more_options_ask_the_drift_check_and_the_extension_points() {
+    let mut script = Scripted::new()
+        .on("More options?", Yes)
+        .on("Fail CI when the files drift", No)
+        .on("Extra environment variables", Type("PASSWORD=x"))
+        .on("Extra environment variables", Type("LOG_FORMAT=json, TZ=UTC"))
+        .on("Extra mounts", Type("./config:/etc/app, cache:/var/cache/app"))
+        .on("Extra image labels", Type("org.example.team=data"));
+    let (spec, answers) = Given::nothing().answer(&mut script);
+    assert!(!spec.drift_check);
+    assert_eq!(spec.app_env, ["LOG_FORMAT=json", "TZ=UTC"]);
+    assert_eq!(spec.app_volumes, ["./config:/etc/app", "cache:/var/cache/app"]);
+    assert_eq!(spec.labels, ["org.example.team=data"]);
+    assert!(
+        script.transcript.iter().any(|l| l.starts_with("! ") && l.contains("credential")),
+        "{:#?}",
+        script.transcript
+    );
+    for key in ["drift_check", "app_env", "app_volumes", "labels"] {
+        assert!(answers.asked.contains(&key), "{key}: {:?}", answers.asked);
+    }
+}
+
+#[test]
+fn more_options_are_one_question_and_skipped_by_default() {
+    let mut script = Scripted::new();
+    let (spec, answers) = Given::nothing().answer(&mut script);
+    assert!(script.asked("More options?") && !script.asked("Extra mounts"), "{:#?}", script.transcript);
+    assert!(spec.drift_check && spec.app_env.is_empty());
+    assert!(!answers.asked.contains(&"app_env"));
+    let mut script = Scripted::new().on("More options?", Yes);
+    let given = Given::nothing().flags(&[("app_env", "A=1"), ("ci", "none"), ("signing", "none"), ("updates", "none")]);
+    given.answer(&mut script);
+    assert!(!script.asked("Fail CI when") && !script.asked("Extra environment"), "{:#?}", script.transcript);
+    assert!(script.asked("Extra mounts"), "{:#?}", script.transcript);
+}

@@ -86,6 +86,7 @@ const RECOMMENDED_QUESTIONS: &[&str] = &[
     "Image signing",
     "Dependency update bot",
     "Private package index",
+    "More options?",
 ];
 
 #[test]
@@ -126,6 +127,7 @@ fn distroless_without_a_database() {
         "Image signing",
         "Dependency update bot",
         "Private package index",
+        "More options?",
         "Write these files?",
     ] {
         wizard.answer(question, ENTER);
@@ -188,6 +190,7 @@ fn esc_or_no_writes_nothing() {
         "Change limits?",
         "Dependency update bot",
         "Private package index",
+        "More options?",
     ] {
         wizard.answer(question, ENTER);
     }
@@ -224,6 +227,7 @@ fn a_rerun_starts_from_berth_yml_and_flags_skip_their_questions() {
         "Dependabot is not offered on GitLab\n{shown}"
     );
     wizard.keys(ENTER);
+    wizard.answer("More options?", ENTER);
     let summary = wizard.expect("Write these files?");
     assert!(summary.contains("port              9000") && summary.contains("ci                gitlab"), "{summary}");
     assert!(summary.contains("update    berth.yml (answers changed)"), "{summary}");
