@@ -3,6 +3,7 @@
 mod answers;
 mod audit;
 mod examples;
+mod lifecycle;
 mod new;
 mod presets;
 mod verify;
