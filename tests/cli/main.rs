@@ -4,6 +4,7 @@ mod answers;
 mod audit;
 mod examples;
 mod lifecycle;
+mod lifecycle_hostile;
 mod new;
 mod presets;
 mod verify;
