@@ -12,6 +12,15 @@ use crate::report::{Diagnostic, FileError};
 use crate::shown;
 use crate::spec::RawValue;
 
+/// A path of the project as the user names it: `p/Dockerfile`, or `Dockerfile` in `.`.
+fn at(dir: &Path, path: &Path) -> String {
+    if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        shown::path(path)
+    } else {
+        shown::path(&dir.join(path))
+    }
+}
+
 fn raw(value: &Option<RawValue>) -> String {
     value.as_ref().map_or_else(|| "(unset)".to_string(), ToString::to_string)
 }
@@ -140,7 +149,7 @@ pub fn findings(sync: &Sync, shown_dir: &Path) -> String {
         let _ = writeln!(
             out,
             "  {}:{}:{}: {} [{}] {}: your edit weakens \"{}\"; `berth explain {}` says why it matters",
-            shown::path(&shown_dir.join(&d.path)),
+            at(shown_dir, Path::new(&d.path)),
             d.line,
             d.column,
             d.code,
@@ -154,7 +163,7 @@ pub fn findings(sync: &Sync, shown_dir: &Path) -> String {
         let _ = writeln!(
             out,
             "  {}:{}:{}: no longer parses after your edits: {}",
-            shown::path(&shown_dir.join(&e.path)),
+            at(shown_dir, Path::new(&e.path)),
             e.line,
             e.column,
             shown::escape(&e.message)
@@ -218,7 +227,7 @@ pub fn check_text(sync: &Sync, shown_dir: &Path) -> String {
         stale.retain(|s| s.path != Path::new(super::LOCK_FILE));
     }
     for step in &stale {
-        let _ = writeln!(out, "{}: {}", shown::path(&shown_dir.join(&step.path)), check_reason(step, sync));
+        let _ = writeln!(out, "{}: {}", at(shown_dir, &step.path), check_reason(step, sync));
     }
     let findings = findings(sync, shown_dir);
     if !findings.is_empty() {
