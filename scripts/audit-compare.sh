@@ -33,7 +33,7 @@ import json, os, re, sys
 work = sys.argv[1]
 # concern: (berth codes, hadolint codes, compose-lint codes)
 CONCERNS = [
-    ("root user (explicit or implicit)", "BD001 BD002", "DL3002", ""),
+    ("root user (explicit or implicit)", "BD001 BD002 BD043", "DL3002", ""),
     ("non-numeric USER", "BD003", "DL3066", ""),
     ("untagged base image", "BD004", "DL3006", ""),
     ("latest tag", "BD005", "DL3007", ""),
@@ -47,6 +47,7 @@ CONCERNS = [
     ("package signatures off", "BD015", "", ""),
     ("sudo", "BD016", "DL3004", ""),
     ("ssh server / port 22", "BD018", "DL3001", ""),
+    ("setuid/setgid bits", "BD019", "", ""),
     ("apt --no-install-recommends", "BD020", "DL3015", ""),
     ("apt lists not removed", "BD021", "DL3009", ""),
     ("update alone", "BD022", "", ""),
@@ -68,6 +69,9 @@ CONCERNS = [
     ("cd instead of WORKDIR", "BD038", "DL3003", ""),
     ("build tools in final stage", "BD039", "", ""),
     ("untrusted registry", "BD041", "DL3026", ""),
+    ("trivial HEALTHCHECK", "BD042", "", ""),
+    ("sudo installed / sudoers", "BD044", "", ""),
+    ("world-writable paths", "BD045", "", ""),
     ("privileged", "BC001", "", "CL-0002"),
     ("runtime socket mounted", "BC002", "", "CL-0001"),
     ("sensitive host path", "BC003", "", "CL-0013 CL-0025"),

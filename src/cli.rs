@@ -45,6 +45,7 @@ pub enum Command {
     #[command(after_long_help = NEW_EXAMPLES, after_help = "Run `berth new --help` for examples.")]
     New(NewArgs),
     /// List the built-in presets: name and description, one per line.
+    #[command(after_help = "Exit status: 0 listed.")]
     Presets,
     /// Build a generated project on a Docker engine and prove its controls: non-root, no shell
     /// (distroless), no compiler, no secret in any layer, healthy, read-only, no capabilities,
@@ -64,17 +65,54 @@ pub enum Command {
     #[command(after_long_help = CHECK_HELP)]
     Check(CheckArgs),
     /// List every audit rule: code, default severity, name and summary.
-    Rules,
+    #[command(after_help = "Exit status: 0 listed, 2 bad usage.")]
+    Rules(RulesArgs),
     /// Print an audit rule's documentation.
+    #[command(after_help = "Exit status: 0 printed, 2 unknown rule code or bad usage.")]
     Explain(ExplainArgs),
+    /// Print a shell completion script to stdout.
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print berth's manual page (roff, every command and option) to stdout.
+    #[command(after_long_help = MAN_HELP)]
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Install, for example:
+  bash        berth completions bash > ~/.local/share/bash-completion/completions/berth
+  zsh         berth completions zsh > ~/.zfunc/_berth   (with fpath+=(~/.zfunc) before compinit)
+  fish        berth completions fish > ~/.config/fish/completions/berth.fish
+  powershell  berth completions powershell >> $PROFILE
+  elvish      berth completions elvish >> ~/.config/elvish/rc.elv
+Exit status: 0 printed, 2 bad usage or the script could not be written.";
+
+const MAN_HELP: &str = "\
+Install, for example:
+  berth man > ~/.local/share/man/man1/berth.1
+Read it without installing: berth man | man -l -
+Exit status: 0 printed, 2 the page could not be written.";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const AUDIT_HELP: &str = "\
-Directories are searched for Dockerfile*, *.Dockerfile, compose*.y*ml, docker-compose*.y*ml and
-.github/workflows/*.y*ml, skipping .git and paths ignored by .gitignore.
+Directories are searched for Dockerfile*, *.Dockerfile, Containerfile*, compose*.y*ml,
+docker-compose*.y*ml and .github/workflows/*.y*ml. In a git work tree every tracked file is audited
+and untracked files git ignores are skipped; outside git every file found is audited. Symlinks are
+followed inside the searched directory. Whatever is found and not audited is listed with the reason
+(text: notes on stderr; json and sarif: in the output).
+`berth audit -` reads standard input; --stdin-filename gives it a path (e.g. compose.yml) that says
+what kind of file it is and where its build context is.
 Suppress a finding with a comment on or above its line: `# berth: ignore=BD001 <reason>`, or in
 .berth-audit.yml (disable, per-path and per-service ignores, each with a reason).
-Exit status: 0 clean, 1 findings at or above --fail-on, 2 a file could not be parsed or bad usage.";
+Findings go to stdout; errors and notes to stderr.
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 a file could not be read or parsed, a path
+does not exist, or bad usage.";
 
 /// Output formats of `berth audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -96,8 +134,12 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Files or directories to audit (default: the current directory).
+    /// Files or directories to audit (default: the current directory); `-` is standard input.
     pub paths: Vec<PathBuf>,
+
+    /// The path standard input (`-`) is reported under; its name says what kind of file it is.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
@@ -110,6 +152,20 @@ pub struct AuditArgs {
     /// Configuration file (default: ./.berth-audit.yml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// Output formats of `berth rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format: aligned columns, or a JSON array of every rule with its documentation.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
 }
 
 #[derive(Debug, Args)]

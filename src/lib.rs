@@ -50,7 +50,9 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         cli::Command::Audit(args) => commands::audit::run(args, out, err),
         cli::Command::Upgrade(args) => commands::upgrade::run(&args, out, err),
         cli::Command::Check(args) => commands::check::run(&args, out, err),
-        cli::Command::Rules => commands::rules::run(out),
+        cli::Command::Rules(args) => commands::rules::run(args, out),
         cli::Command::Explain(args) => commands::explain::run(&args.code, out, err),
+        cli::Command::Completions(args) => commands::completions::completions(args.shell, out, err),
+        cli::Command::Man => commands::completions::man(out, err),
     }
 }

@@ -9,8 +9,13 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobMatcher};
 
-/// Most files listed in one context; larger contexts are listed up to this many.
-const MAX_FILES: usize = 20_000;
+use crate::shown;
+
+/// Most entries listed in one context; larger contexts are listed up to this many, and the
+/// audit says so.
+pub const MAX_ENTRIES: usize = 100_000;
+/// Deepest directory listed in a context.
+const MAX_DEPTH: usize = 64;
 
 pub struct DockerIgnore {
     patterns: Vec<(GlobMatcher, bool)>,
@@ -68,35 +73,51 @@ pub struct BuildContext {
     pub ignore: DockerIgnore,
     /// Context-relative paths of files whose names look like credentials, not excluded.
     pub secret_files: Vec<String>,
+    /// False when the listing stopped at [`MAX_ENTRIES`] or [`MAX_DEPTH`].
+    pub complete: bool,
+    /// Text of files of an in-memory context (tests); on disk, files are read when asked for.
+    texts: Vec<(String, String)>,
 }
 
+/// Largest file of the context berth reads (an entrypoint script).
+const MAX_READ: u64 = 1024 * 1024;
+
 impl BuildContext {
-    /// The context of a Dockerfile: its directory, with `Dockerfile.dockerignore` or `.dockerignore`.
-    pub fn for_dockerfile(dockerfile: &Path) -> BuildContext {
+    /// The context of a Dockerfile: its directory, with `Dockerfile.dockerignore` or
+    /// `.dockerignore`. An ignore file that cannot be read (a FIFO, a device, too large) is an
+    /// error naming it.
+    pub fn for_dockerfile(dockerfile: &Path) -> Result<BuildContext, String> {
         let dir = dockerfile.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
         let own = dockerfile.file_name().map(|n| dir.join(format!("{}.dockerignore", n.to_string_lossy())));
-        let text = own
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .or_else(|| std::fs::read_to_string(dir.join(".dockerignore")).ok())
-            .unwrap_or_default();
+        let candidates = own.into_iter().chain([dir.join(".dockerignore")]);
+        let mut text = String::new();
+        for path in candidates {
+            match crate::read::text(&path) {
+                Ok(found) => {
+                    text = found;
+                    break;
+                }
+                Err(crate::read::ReadError::NotFound) => continue,
+                Err(e) => {
+                    let shown = path.strip_prefix(".").unwrap_or(&path).to_string_lossy().into_owned();
+                    return Err(format!("its build context's ignore file {} {e}", shown::value(&shown)));
+                }
+            }
+        }
         let ignore = DockerIgnore::parse(&text);
-        let mut secret_files = Vec::new();
-        let mut seen = 0;
-        list_secret_files(&dir, "", &ignore, &mut secret_files, &mut seen, 0);
+        let (mut secret_files, complete) = list_secret_files(&dir, &ignore);
         secret_files.sort();
-        BuildContext { dir, ignore, secret_files }
+        Ok(BuildContext { dir, ignore, secret_files, complete, texts: Vec::new() })
     }
 
     /// The context of a Dockerfile in `dir` as it would be with `dockerignore` as its
     /// `.dockerignore`: for auditing files before they are written.
     pub fn with_dockerignore(dir: &Path, dockerignore: &str) -> BuildContext {
         let ignore = DockerIgnore::parse(dockerignore);
-        let mut secret_files = Vec::new();
-        let mut seen = 0;
-        list_secret_files(dir, "", &ignore, &mut secret_files, &mut seen, 0);
+        let (mut secret_files, complete) = list_secret_files(dir, &ignore);
         secret_files.sort();
-        BuildContext { dir: dir.to_path_buf(), ignore, secret_files }
+        BuildContext { dir: dir.to_path_buf(), ignore, secret_files, complete, texts: Vec::new() }
     }
 
     /// A context built from text, for tests and in-memory audits.
@@ -107,36 +128,73 @@ impl BuildContext {
             .filter(|f| super::secrets::is_secret_file(f) && !ignore.excludes(f))
             .map(|f| f.to_string())
             .collect();
-        BuildContext { dir: PathBuf::from("."), ignore, secret_files }
+        BuildContext { dir: PathBuf::from("."), ignore, secret_files, complete: true, texts: Vec::new() }
+    }
+
+    /// An in-memory context with the text of some of its files.
+    pub fn in_memory_with_texts(dockerignore: &str, texts: &[(&str, &str)]) -> BuildContext {
+        let names: Vec<&str> = texts.iter().map(|(name, _)| *name).collect();
+        let mut context = BuildContext::in_memory(dockerignore, &names);
+        context.texts = texts.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        context
+    }
+
+    /// The text of a file a COPY or ADD reads (a context-relative path, `./` and a leading `/`
+    /// allowed), when it is a regular UTF-8 file of at most 1 MiB inside the context and
+    /// `.dockerignore` does not exclude it. Nothing outside the context is read: no `..`, no
+    /// symlink that leads out.
+    pub fn read_text(&self, source: &str) -> Option<String> {
+        let relative = source.trim_start_matches("./").trim_start_matches('/');
+        if relative.is_empty()
+            || relative.contains(['*', '?', '['])
+            || relative.split('/').any(|part| part == ".." || part.is_empty())
+            || self.ignore.excludes(relative)
+        {
+            return None;
+        }
+        if let Some((_, text)) = self.texts.iter().find(|(name, _)| name == relative) {
+            return Some(text.clone());
+        }
+        let path = self.dir.join(relative);
+        let root = self.dir.canonicalize().ok()?;
+        if !path.canonicalize().ok()?.starts_with(&root) {
+            return None;
+        }
+        crate::read::text_limited(&path, MAX_READ).ok()
     }
 }
 
-fn list_secret_files(
-    dir: &Path,
-    prefix: &str,
-    ignore: &DockerIgnore,
-    out: &mut Vec<String>,
-    seen: &mut usize,
-    depth: usize,
-) {
-    if depth > 12 || *seen > MAX_FILES {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        *seen += 1;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-        if name == ".git" || ignore.excludes(&relative) {
-            continue;
+/// Context-relative paths of files that look like credentials and are not excluded, and whether
+/// the listing is complete. Symlinks are not followed (the build sends them as links), nothing is
+/// opened (a FIFO cannot block), and the listing is iterative and bounded.
+fn list_secret_files(dir: &Path, ignore: &DockerIgnore) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut seen = 0;
+    let mut pending = vec![(dir.to_path_buf(), String::new(), 0)];
+    while let Some((path, prefix, depth)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else { continue };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                return (out, false);
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            if name == ".git" || ignore.excludes(&relative) {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                if depth + 1 > MAX_DEPTH {
+                    return (out, false);
+                }
+                pending.push((entry.path(), relative, depth + 1));
+            } else if super::secrets::is_secret_file(&relative) {
+                out.push(relative);
+            }
         }
-        let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() {
-            list_secret_files(&entry.path(), &relative, ignore, out, seen, depth + 1);
-        } else if super::secrets::is_secret_file(&relative) {
-            out.push(relative);
-        }
     }
+    (out, true)
 }
 
 #[cfg(test)]
@@ -163,7 +221,44 @@ mod tests {
         std::fs::write(dir.path().join("id_rsa"), "x").unwrap();
         std::fs::write(dir.path().join("app.py"), "x").unwrap();
         std::fs::write(dir.path().join(".dockerignore"), "secrets/\n").unwrap();
-        let context = BuildContext::for_dockerfile(&dir.path().join("Dockerfile"));
+        let context = BuildContext::for_dockerfile(&dir.path().join("Dockerfile")).unwrap();
         assert_eq!(context.secret_files, ["id_rsa"]);
+        assert!(context.complete);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn listing_ends_on_link_loops_and_fifos_and_refuses_an_unreadable_ignore_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(".", dir.path().join("loop")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("id_rsa")).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(dir.path().join("server.key")).status().unwrap().success());
+        let context = BuildContext::for_dockerfile(&dir.path().join("Dockerfile")).unwrap();
+        assert_eq!(context.secret_files, ["id_rsa", "server.key"], "listed by name, never opened");
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join(".dockerignore")).unwrap();
+        let err = BuildContext::for_dockerfile(&dir.path().join("Dockerfile")).err().unwrap();
+        assert!(err.contains(".dockerignore\" is not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn reads_files_inside_the_context_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let context_dir = dir.path().join("ctx");
+        std::fs::create_dir_all(context_dir.join("bin")).unwrap();
+        std::fs::write(context_dir.join("bin/entry.sh"), "exec gosu app \"$@\"\n").unwrap();
+        std::fs::write(dir.path().join("outside.sh"), "secret\n").unwrap();
+        std::fs::write(context_dir.join(".dockerignore"), "ignored.sh\n").unwrap();
+        std::fs::write(context_dir.join("ignored.sh"), "x\n").unwrap();
+        let context = BuildContext::for_dockerfile(&context_dir.join("Dockerfile")).unwrap();
+        assert_eq!(context.read_text("./bin/entry.sh").as_deref(), Some("exec gosu app \"$@\"\n"));
+        assert_eq!(context.read_text("/bin/entry.sh").as_deref(), Some("exec gosu app \"$@\"\n"));
+        for refused in ["../outside.sh", "bin/../../outside.sh", "ignored.sh", "bin/*.sh", "missing.sh", "bin"] {
+            assert_eq!(context.read_text(refused), None, "{refused}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("outside.sh"), context_dir.join("link.sh")).unwrap();
+            assert_eq!(context.read_text("link.sh"), None, "a symlink out of the context");
+        }
     }
 }

@@ -23,48 +23,123 @@ pub mod testing;
 pub mod workflow;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use self::config::{Config, ConfigError};
 use self::context::BuildContext;
+use self::discover::Target;
 use self::rule::{Check, DockerfileInput, FileKind, Settings, Sink};
-use crate::report::{Diagnostic, FileError, Report, Severity, Suppression};
+use crate::read::ReadError;
+use crate::report::{Diagnostic, FileError, Report, Severity, Skipped, Suppression};
+
+/// The path that stands for standard input on the command line.
+pub const STDIN_PATH: &str = "-";
+/// How standard input is shown in reports when `--stdin-filename` does not name it.
+const STDIN_SHOWN: &str = "<stdin>";
 
 /// What to audit and how, after the command line is checked.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Files and directories; [`STDIN_PATH`] is standard input, read into `stdin`.
     pub paths: Vec<PathBuf>,
     /// `--fail-on`; the configuration's `fail_on`, then `high`, otherwise.
     pub fail_on: Option<Severity>,
     /// `--config`; `./.berth-audit.yml` when it exists, otherwise.
     pub config: Option<PathBuf>,
+    /// Standard input's text, when a path is [`STDIN_PATH`].
+    pub stdin: Option<Stdin>,
+}
+
+/// Standard input to audit.
+#[derive(Debug, Clone, Default)]
+pub struct Stdin {
+    pub text: String,
+    /// `--stdin-filename`: the path reports show, which also says what kind of file it is and
+    /// where its build context is.
+    pub name: Option<PathBuf>,
+}
+
+impl Stdin {
+    /// Reads standard input (or any reader) as berth reads files: at most
+    /// [`crate::read::MAX_BYTES`], UTF-8 text.
+    pub fn read(reader: impl Read, name: Option<PathBuf>) -> Result<Stdin, ReadError> {
+        let limit = crate::read::MAX_BYTES;
+        let mut bytes = Vec::new();
+        reader.take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadError::TooLarge { limit });
+        }
+        let text = String::from_utf8(bytes).map_err(|_| ReadError::NotText)?;
+        Ok(Stdin { text, name })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{0}")]
-    Paths(String),
 }
 
 /// Runs the audit over the given paths.
 pub fn run(options: &Options) -> Result<Report, AuditError> {
+    let default = Path::new(config::FILE_NAME);
     let config = match &options.config {
         Some(path) => Config::load(path)?,
-        None if Path::new(config::FILE_NAME).is_file() => Config::load(Path::new(config::FILE_NAME))?,
+        // Present in any form: a FIFO or a dangling link is an error, not a missing file.
+        None if std::fs::symlink_metadata(default).is_ok() => Config::load(default)?,
         None => Config::default(),
     };
-    let paths = if options.paths.is_empty() { vec![PathBuf::from(".")] } else { options.paths.clone() };
-    let files = discover::discover(&paths).map_err(AuditError::Paths)?;
-    let mut report = audit_files(&files, &config);
+    let paths: Vec<PathBuf> = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.iter().filter(|p| p.as_os_str() != STDIN_PATH).cloned().collect()
+    };
+    let found = if paths.is_empty() { discover::Found::default() } else { discover::discover(&paths) };
+    let mut report = audit_files(&found.targets, &config);
+    for missing in found.missing {
+        let path = display(&missing.path);
+        report.files.push(path.clone());
+        report.errors.push(FileError { path, line: 0, column: 0, message: missing.reason.to_string() });
+    }
+    report.skipped.extend(found.skipped.into_iter().map(|s| Skipped { path: display(&s.path), reason: s.reason }));
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(stdin) = &options.stdin {
+        let (shown, result) = audit_stdin(stdin, &config);
+        report.files.push(shown);
+        match result {
+            Ok(diagnostics) => report.diagnostics.extend(diagnostics),
+            Err(error) => report.errors.push(error),
+        }
+    }
+    report.diagnostics.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
     report.fail_on = Some(options.fail_on.or(config.fail_on).unwrap_or(Severity::High));
     Ok(report)
 }
 
-/// `a/./b` -> `a/b`, `./x` -> `x`, with `/` separators; absolute paths under the current
-/// directory become relative, so reports and `.berth-audit.yml` globs see repository paths.
+fn audit_stdin(stdin: &Stdin, config: &Config) -> (String, Result<Vec<Diagnostic>, FileError>) {
+    let shown = stdin.name.as_deref().map_or_else(|| STDIN_SHOWN.to_string(), display);
+    let name = stdin.name.clone().unwrap_or_default();
+    let Some(kind) = discover::kind_of_named(&name, &stdin.text) else {
+        let message = "cannot tell whether this is a Dockerfile, a compose file or a workflow; name it with \
+                       --stdin-filename (e.g. Dockerfile, compose.yml, .github/workflows/ci.yml)";
+        return (shown.clone(), Err(FileError { path: shown, line: 0, column: 0, message: message.into() }));
+    };
+    let context = match (&stdin.name, kind == FileKind::Dockerfile && needs_context(&stdin.text)) {
+        (Some(name), true) => match BuildContext::for_dockerfile(name) {
+            Ok(context) => Some(context),
+            Err(message) => return (shown.clone(), Err(FileError { path: shown, line: 0, column: 0, message })),
+        },
+        _ => None,
+    };
+    let result = audit_text(&shown, &stdin.text, kind, context.as_ref(), config);
+    (shown, result)
+}
+
+/// The path as reports show it: `/`-separated, `.` components dropped, relative to the current
+/// directory when under it (so reports and `.berth-audit.yml` globs see repository paths). Only
+/// this platform's separator becomes `/`: on Unix a `\` is part of a file name.
 fn display(path: &Path) -> String {
     let relative = path
         .is_absolute()
@@ -72,17 +147,31 @@ fn display(path: &Path) -> String {
         .flatten()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
     let path = relative.as_deref().filter(|p| !p.as_os_str().is_empty()).unwrap_or(path);
-    let shown = path.to_string_lossy().replace('\\', "/");
-    let mut shown = shown.replace("/./", "/");
-    while let Some(rest) = shown.strip_prefix("./") {
-        shown = rest.to_string();
+    let mut shown = String::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => continue,
+            Component::RootDir => shown.push('/'),
+            Component::Prefix(prefix) => shown.push_str(&prefix.as_os_str().to_string_lossy()),
+            Component::ParentDir => shown.push_str("../"),
+            Component::Normal(name) => {
+                shown.push_str(&name.to_string_lossy());
+                shown.push('/');
+            }
+        }
+    }
+    if shown.len() > 1 && shown.ends_with('/') {
+        shown.pop();
+    }
+    if shown.is_empty() {
+        shown.push('.');
     }
     shown
 }
 
-type ContextCache = Mutex<HashMap<PathBuf, Arc<BuildContext>>>;
+type ContextCache = Mutex<HashMap<PathBuf, Result<Arc<BuildContext>, String>>>;
 
-fn audit_files(files: &[(PathBuf, Option<FileKind>)], config: &Config) -> Report {
+fn audit_files(files: &[Target], config: &Config) -> Report {
     let contexts: ContextCache = Mutex::new(HashMap::new());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let chunk = files.len().div_ceil(threads).max(1);
@@ -93,7 +182,7 @@ fn audit_files(files: &[(PathBuf, Option<FileKind>)], config: &Config) -> Report
                 let contexts = &contexts;
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(path, kind)| (display(path), audit_path(path, *kind, config, contexts)))
+                        .map(|target| (display(&target.path), audit_path(&target.path, target.kind, config, contexts)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -101,15 +190,37 @@ fn audit_files(files: &[(PathBuf, Option<FileKind>)], config: &Config) -> Report
         handles.into_iter().flat_map(|h| h.join().expect("an audit thread panicked")).collect()
     });
     let mut report = Report { rules: registry::rule_infos(), ..Report::default() };
-    for (path, result) in results {
+    for (target, (path, result)) in files.iter().zip(results) {
+        match (result, &target.template) {
+            (Ok(diagnostics), _) => report.diagnostics.extend(diagnostics),
+            // A template that is not valid as it is: listed, not an error of the audit.
+            (Err(error), Some(template)) if error.line > 0 => {
+                let reason = format!("a template (in `{template}`) that does not parse as it is: {}", error.message);
+                report.skipped.push(Skipped { path, reason });
+                continue;
+            }
+            (Err(error), _) => report.errors.push(error),
+        }
         report.files.push(path);
-        match result {
-            Ok(diagnostics) => report.diagnostics.extend(diagnostics),
-            Err(error) => report.errors.push(error),
+    }
+    for context in contexts.into_inner().expect("context cache").into_values().flatten() {
+        if !context.complete {
+            let reason = format!(
+                "build context listed only up to {} entries: credential files past them are not checked",
+                context::MAX_ENTRIES
+            );
+            report.skipped.push(Skipped { path: display(&context.dir), reason });
         }
     }
-    report.diagnostics.sort_by(|a, b| (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code)));
     report
+}
+
+/// What reading a file went wrong with, as a message after its path.
+pub fn read_failure(error: ReadError) -> String {
+    match error {
+        ReadError::Io(e) => format!("cannot be read: {e}"),
+        other => other.to_string(),
+    }
 }
 
 fn audit_path(
@@ -120,30 +231,26 @@ fn audit_path(
 ) -> Result<Vec<Diagnostic>, FileError> {
     let shown = display(path);
     let error = |message: String| FileError { path: shown.clone(), line: 0, column: 0, message };
-    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".into()))?;
+    let text = crate::read::text(path).map_err(|e| error(read_failure(e)))?;
     let kind = kind
         .or_else(|| discover::kind_of_named(path, &text))
         .ok_or_else(|| error("not a Dockerfile, compose file or GitHub workflow".into()))?;
     let context = if kind == FileKind::Dockerfile && needs_context(&text) {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let key = dir.join(path.file_name().unwrap_or_default());
-        let dockerignore_key =
-            if dir.join(format!("{}.dockerignore", path.file_name().unwrap_or_default().to_string_lossy())).exists() {
-                key
-            } else {
-                dir
-            };
-        let cached = contexts.lock().expect("context cache").get(&dockerignore_key).cloned();
+        let name = path.file_name().unwrap_or_default();
+        let own_ignore = dir.join(format!("{}.dockerignore", name.to_string_lossy()));
+        // Dockerfiles that share a directory and its `.dockerignore` share one listing.
+        let key = if std::fs::symlink_metadata(&own_ignore).is_ok() { dir.join(name) } else { dir };
+        let cached = contexts.lock().expect("context cache").get(&key).cloned();
         let context = match cached {
             Some(c) => c,
             None => {
-                let built = Arc::new(BuildContext::for_dockerfile(path));
-                contexts.lock().expect("context cache").insert(dockerignore_key, built.clone());
+                let built = BuildContext::for_dockerfile(path).map(Arc::new);
+                contexts.lock().expect("context cache").insert(key, built.clone());
                 built
             }
         };
-        Some(context)
+        Some(context.map_err(error)?)
     } else {
         None
     };
@@ -185,20 +292,28 @@ pub fn audit_text(
         }
         FileKind::Any => return Err(parse_error(0, 0, "not a Dockerfile, compose file or GitHub workflow".into())),
         FileKind::Compose | FileKind::Workflow => {
-            let root = crate::yaml::tree::parse(text)
-                .map_err(|e| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message)))?;
-            if root.as_map().is_none() {
-                return Err(parse_error(root.line, root.col, "expected a mapping at the top level".into()));
+            let invalid =
+                |e: crate::yaml::tree::YamlError| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message));
+            // Compose reads every document of a file and merges them; a workflow is one document.
+            // Both refuse duplicate keys.
+            let mut documents =
+                crate::yaml::tree::parse_all(text, crate::yaml::tree::Duplicates::Refuse).map_err(invalid)?;
+            if kind == FileKind::Workflow {
+                documents.truncate(1);
             }
+            if let Some(bad) = documents.iter().find(|d| d.as_map().is_none()) {
+                return Err(parse_error(bad.line, bad.col, "expected a mapping at the top level".into()));
+            }
+            let root = crate::yaml::tree::merge_documents(documents);
             if kind == FileKind::Compose {
-                let file = compose::ComposeFile::new(root);
+                let file = compose::ComposeFile::load(root, Path::new(shown), &compose::Disk);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Compose(f) = check {
                         f(&file, sink)
                     }
                 });
             } else {
-                let file = workflow::Workflow::new(root);
+                let file = workflow::Workflow::with_source(root, text);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Workflow(f) = check {
                         f(&file, sink)
@@ -211,7 +326,7 @@ pub fn audit_text(
     for b in bad {
         found.push((
             &rules::invalid_suppression::RULE,
-            rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None },
+            rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None, severity: None },
         ));
     }
     let lines: Vec<&str> = text.lines().collect();
@@ -229,7 +344,7 @@ pub fn audit_text(
         diagnostics.push(Diagnostic {
             code: rule.code,
             name: rule.name,
-            severity: rule.severity,
+            severity: finding.severity.unwrap_or(rule.severity),
             path: shown.to_string(),
             line: finding.line.max(1),
             column: finding.column.max(1),

@@ -39,6 +39,9 @@ pub static RULES: &[&Rule] = &[
     &compose_missing_healthcheck::RULE,
     &obsolete_version::RULE,
     &secret_mode_ignored::RULE,
+    &unresolved_reference::RULE,
+    &unknown_capability::RULE,
+    &host_device::RULE,
     &missing_user::RULE,
     &root_user::RULE,
     &non_numeric_user::RULE,
@@ -81,6 +84,9 @@ pub static RULES: &[&Rule] = &[
     &non_minimal_base_image::RULE,
     &untrusted_registry::RULE,
     &trivial_healthcheck::RULE,
+    &root_until_entrypoint::RULE,
+    &sudo_installed::RULE,
+    &world_writable::RULE,
     &action_not_pinned::RULE,
     &compromised_action::RULE,
     &script_injection::RULE,
@@ -95,6 +101,13 @@ pub static RULES: &[&Rule] = &[
     &pull_request_target_checkout::RULE,
     &checkout_persists_credentials::RULE,
     &workflow_curl_pipe_shell::RULE,
+    &input_in_script::RULE,
+    &privileged_trigger::RULE,
+    &secrets_inherit::RULE,
+    &job_image_not_pinned::RULE,
+    &github_app_token_scope::RULE,
+    &workflow_write_permissions::RULE,
+    &release_cache::RULE,
 ];
 
 /// Every rule's metadata, for renderers.

@@ -84,6 +84,8 @@ pub struct Finding {
     pub column: u32,
     pub message: String,
     pub scope: Option<String>,
+    /// A severity other than the rule's, for a case its docs describe; `None` for the rule's.
+    pub severity: Option<Severity>,
 }
 
 /// Where checks put their findings.
@@ -94,10 +96,16 @@ pub struct Sink {
 
 impl Sink {
     pub fn at(&mut self, line: u32, column: u32, message: impl Into<String>) {
-        self.findings.push(Finding { line, column, message: message.into(), scope: None });
+        self.findings.push(Finding { line, column, message: message.into(), scope: None, severity: None });
     }
 
     pub fn scoped(&mut self, line: u32, column: u32, scope: &str, message: impl Into<String>) {
-        self.findings.push(Finding { line, column, message: message.into(), scope: Some(scope.to_string()) });
+        self.findings.push(Finding {
+            line,
+            column,
+            message: message.into(),
+            scope: Some(scope.to_string()),
+            severity: None,
+        });
     }
 }

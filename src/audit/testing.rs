@@ -17,7 +17,7 @@ pub fn findings_with(rule: &Rule, text: &str, context: Option<&BuildContext>, se
             f(&DockerfileInput { file: &file, context, settings }, &mut sink);
         }
         Check::Compose(f) => f(&ComposeFile::new(yaml::parse(text).expect("test YAML parses")), &mut sink),
-        Check::Workflow(f) => f(&Workflow::new(yaml::parse(text).expect("test YAML parses")), &mut sink),
+        Check::Workflow(f) => f(&Workflow::with_source(yaml::parse(text).expect("test YAML parses"), text), &mut sink),
         Check::Engine => {}
     }
     sink.findings

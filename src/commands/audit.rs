@@ -1,12 +1,12 @@
 //! `berth audit`: turns the flags into audit options once, runs the audit, renders the report
-//! and maps it to an exit status.
+//! (findings on stdout; errors and notes on stderr) and maps it to an exit status.
 
 use std::io::Write;
 
-use crate::audit::{self, Options};
+use crate::audit::{self, Options, Stdin, STDIN_PATH};
 use crate::cli::{AuditArgs, AuditFormat, FailOn};
-use crate::report::{Format, Severity};
-use crate::Outcome;
+use crate::report::{text, Format, Severity};
+use crate::{shown, Outcome};
 
 fn severity(fail_on: FailOn) -> Severity {
     match fail_on {
@@ -19,7 +19,23 @@ fn severity(fail_on: FailOn) -> Severity {
 }
 
 pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    let options = Options { paths: args.paths, fail_on: args.fail_on.map(severity), config: args.config };
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == STDIN_PATH);
+    if args.stdin_filename.is_some() && !reads_stdin {
+        let _ = writeln!(err, "error: --stdin-filename names standard input: add `-` to the paths to audit it");
+        return Outcome::Error;
+    }
+    let stdin = if reads_stdin {
+        match Stdin::read(std::io::stdin().lock(), args.stdin_filename.clone()) {
+            Ok(stdin) => Some(stdin),
+            Err(e) => {
+                let _ = writeln!(err, "error: standard input {}", audit::read_failure(e));
+                return Outcome::Error;
+            }
+        }
+    } else {
+        None
+    };
+    let options = Options { paths: args.paths, fail_on: args.fail_on.map(severity), config: args.config, stdin };
     let format = match args.format {
         AuditFormat::Text => Format::Text,
         AuditFormat::Json => Format::Json,
@@ -28,7 +44,8 @@ pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
     let report = match audit::run(&options) {
         Ok(report) => report,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            // The configuration's own values may be quoted in the message.
+            let _ = writeln!(err, "error: {}", shown::escape(&e.to_string()));
             return Outcome::Error;
         }
     };
@@ -41,11 +58,7 @@ pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
         }
         Ok(()) => {}
     }
-    if format != Format::Text {
-        for e in &report.errors {
-            let _ = writeln!(err, "error: {e}");
-        }
-    }
+    let _ = text::messages(&report, err);
     if !report.errors.is_empty() {
         Outcome::Error
     } else if report.failing() > 0 {

@@ -3,11 +3,11 @@
 use std::io::Write;
 
 use crate::audit::registry;
-use crate::Outcome;
+use crate::{shown, Outcome};
 
 pub fn run(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let Some(rule) = registry::find(code.trim()) else {
-        let _ = writeln!(err, "error: unknown rule `{code}`; `berth rules` lists them all");
+        let _ = writeln!(err, "error: unknown rule {}; `berth rules` lists them all", shown::value(code));
         return Outcome::Error;
     };
     let opt_in = if rule.opt_in { " (opt-in: enable it in .berth-audit.yml)" } else { "" };

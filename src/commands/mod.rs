@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod new;
 pub mod presets;

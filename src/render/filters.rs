@@ -21,13 +21,9 @@ pub fn yaml_quote(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
-/// One POSIX shell word.
+/// One shell word (the same quoting as the messages that show paths).
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
+    crate::shown::shell_word(std::ffi::OsStr::new(s))
 }
 
 pub fn register(tera: &mut Tera) {

@@ -2,11 +2,12 @@
 //!
 //! ```json
 //! { "version": 1, "tool": {"name": "berth", "version": "0.1.0"}, "fail_on": "high",
-//!   "summary": {"files": 3, "findings": 2, "failing": 1, "suppressed": 1, "errors": 0},
+//!   "summary": {"files": 3, "findings": 2, "failing": 1, "suppressed": 1, "errors": 0, "skipped": 1},
 //!   "findings": [{"code": "BD001", "name": "missing-user", "severity": "high", "path": "Dockerfile",
 //!                 "line": 1, "column": 1, "message": "...", "fix": "...",
 //!                 "scope": "app", "suppressed": {"kind": "inline", "reason": "..."}}],
-//!   "errors": [{"path": "compose.yml", "line": 3, "column": 5, "message": "..."}] }
+//!   "errors": [{"path": "compose.yml", "line": 3, "column": 5, "message": "..."}],
+//!   "skipped": [{"path": "vendor/Dockerfile", "reason": "ignored by .gitignore:3 (`vendor/`) and not tracked by git"}] }
 //! ```
 //! `scope` and `suppressed` are left out when empty.
 
@@ -14,7 +15,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Diagnostic, FileError, Renderer, Report, Severity};
+use super::{Diagnostic, FileError, Renderer, Report, Severity, Skipped};
 
 pub const JSON_VERSION: u32 = 1;
 
@@ -28,6 +29,7 @@ struct Envelope<'a> {
     summary: Summary,
     findings: &'a [Diagnostic],
     errors: &'a [FileError],
+    skipped: &'a [Skipped],
 }
 
 #[derive(Serialize)]
@@ -43,6 +45,7 @@ struct Summary {
     failing: usize,
     suppressed: usize,
     errors: usize,
+    skipped: usize,
 }
 
 impl Renderer for Json {
@@ -57,9 +60,11 @@ impl Renderer for Json {
                 failing: report.failing(),
                 suppressed: report.count(true),
                 errors: report.errors.len(),
+                skipped: report.skipped.len(),
             },
             findings: &report.diagnostics,
             errors: &report.errors,
+            skipped: &report.skipped,
         };
         serde_json::to_writer_pretty(&mut *out, &envelope)?;
         writeln!(out)
@@ -88,6 +93,7 @@ mod tests {
                 suppressed: None,
             }],
             errors: vec![],
+            skipped: vec![Skipped { path: "vendor/Dockerfile".into(), reason: "r".into() }],
             fail_on: Some(Severity::Medium),
         };
         let mut out = Vec::new();
@@ -100,5 +106,7 @@ mod tests {
         assert_eq!(v["findings"][0]["severity"], "high");
         assert!(v["findings"][0].get("suppressed").is_none());
         assert_eq!(v["errors"], serde_json::json!([]));
+        assert_eq!(v["summary"]["skipped"], 1);
+        assert_eq!(v["skipped"], serde_json::json!([{"path": "vendor/Dockerfile", "reason": "r"}]));
     }
 }

@@ -50,7 +50,8 @@ impl Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`, so `{:<8}` aligns columns.
+        f.pad(self.as_str())
     }
 }
 
@@ -114,6 +115,13 @@ impl fmt::Display for FileError {
     }
 }
 
+/// A file found and not audited, and why: an audit never leaves a file out silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
 /// What a renderer needs to know about a rule: SARIF lists every rule the run checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInfo {
@@ -137,6 +145,8 @@ pub struct Report {
     /// Sorted by path, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
+    /// Files found and not audited, sorted by path.
+    pub skipped: Vec<Skipped>,
     /// Findings at or above this severity fail the run.
     pub fail_on: Option<Severity>,
 }

@@ -3,10 +3,12 @@
 //! Every rule is listed with its help text; results point at `path:line:column` relative to the
 //! repository root (`%SRCROOT%`). Suppressed findings keep their result with a `suppressions`
 //! entry, so code scanning shows them as dismissed with the reason. Files that could not be
-//! parsed become `toolExecutionNotifications` and mark the run as not successful.
+//! parsed become error `toolExecutionNotifications` and mark the run as not successful; files
+//! found and not audited become note notifications with the reason.
 
 use std::io::{self, Write};
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use super::{Renderer, Report, RuleInfo, Severity};
@@ -115,9 +117,15 @@ struct ArtifactLocation {
     uri_base_id: Option<&'static str>,
 }
 
+/// What stays as it is in a path's URI: RFC 3986's unreserved characters and the `/` between
+/// segments. Everything else is percent-encoded (as UTF-8 bytes), so `#` and `?` stay part of the
+/// path, a `\\` in a Unix file name stays a character, and controls, spaces, brackets, quotes
+/// and non-ASCII letters are valid URI characters.
+const PATH_KEEPS: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+
 /// Relative paths resolve against the checkout (`%SRCROOT%`); absolute ones become `file://` URIs.
 fn artifact(path: &str) -> ArtifactLocation {
-    let encoded = path.replace('%', "%25").replace(' ', "%20");
+    let encoded = utf8_percent_encode(path, PATH_KEEPS).to_string();
     if path.starts_with('/') {
         ArtifactLocation { uri: format!("file://{encoded}"), uri_base_id: None }
     } else {
@@ -206,15 +214,24 @@ impl Renderer for Sarif {
                     .collect(),
             })
             .collect();
-        let notifications = report
-            .errors
-            .iter()
-            .map(|e| Notification {
-                level: "error",
-                message: Text { text: format!("{}: {}", e.path, e.message) },
-                locations: Vec::new(),
-            })
-            .collect();
+        let errors = report.errors.iter().map(|e| Notification {
+            level: "error",
+            message: Text { text: format!("{}: {}", e.path, e.message) },
+            locations: vec![Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact(&e.path),
+                    region: (e.line > 0).then(|| Region { start_line: e.line, start_column: e.column.max(1) }),
+                },
+            }],
+        });
+        let skipped = report.skipped.iter().map(|s| Notification {
+            level: "note",
+            message: Text { text: format!("{}: skipped: {}", s.path, s.reason) },
+            locations: vec![Location {
+                physical_location: PhysicalLocation { artifact_location: artifact(&s.path), region: None },
+            }],
+        });
+        let notifications = errors.chain(skipped).collect();
         let log = Log {
             schema: SCHEMA,
             version: "2.1.0",
@@ -242,7 +259,7 @@ impl Renderer for Sarif {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Diagnostic, FileError, Suppression};
+    use crate::report::{Diagnostic, FileError, Skipped, Suppression};
 
     const RULES: [RuleInfo; 2] = [
         RuleInfo {
@@ -279,16 +296,92 @@ mod tests {
             suppressed: None,
         };
         let s = Diagnostic { suppressed: Some(Suppression { kind: "config", reason: "why".into() }), ..d.clone() };
+        let hostile =
+            Diagnostic { path: "a #1/x?y [z] {w} <v> \"u\" `t` \\ é\n\u{1b}%/Dockerfile".into(), ..d.clone() };
         let report = Report {
             rules: RULES.to_vec(),
             files: vec!["svc/Dockerfile".into()],
-            diagnostics: vec![d, s],
-            errors: vec![FileError { path: "c.yml".into(), line: 1, column: 1, message: "bad".into() }],
+            diagnostics: vec![d, s, hostile],
+            errors: vec![
+                FileError { path: "c.yml".into(), line: 1, column: 1, message: "bad".into() },
+                FileError { path: "/abs/fifo".into(), line: 0, column: 0, message: "not a regular file".into() },
+            ],
+            skipped: vec![Skipped { path: "vendor/Dockerfile".into(), reason: "ignored by .gitignore:1".into() }],
             fail_on: None,
         };
         let mut out = Vec::new();
         Sarif.render(&report, &mut out).unwrap();
         serde_json::from_slice(&out).unwrap()
+    }
+
+    /// Errors of a SARIF log against the official SARIF 2.1.0 schema.
+    pub fn schema_errors(log: &serde_json::Value) -> Vec<String> {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
+        let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let validator =
+            jsonschema::options().should_validate_formats(true).build(&schema).expect("the SARIF schema compiles");
+        validator.iter_errors(log).map(|e| format!("{}: {e}", e.instance_path())).collect()
+    }
+
+    /// Artifact URIs of a SARIF log that are not RFC 3986 URI references made of a path alone (an
+    /// absolute `file:` URI or a relative path), with what is wrong.
+    pub fn uri_errors(log: &serde_json::Value) -> Vec<String> {
+        fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    if let Some(uri) = map.get("artifactLocation").and_then(|a| a["uri"].as_str()) {
+                        match fluent_uri::UriRef::parse(uri) {
+                            Err(e) => out.push(format!("{uri}: {e}")),
+                            Ok(r) if r.query().is_some() || r.fragment().is_some() => {
+                                out.push(format!("{uri}: has a query or fragment"))
+                            }
+                            Ok(r) if r.has_scheme() && r.scheme().map(|s| s.as_str()) != Some("file") => {
+                                out.push(format!("{uri}: has a scheme"))
+                            }
+                            Ok(_) => {}
+                        }
+                    }
+                    map.values().for_each(|v| walk(v, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(log, &mut out);
+        out
+    }
+
+    #[test]
+    fn log_validates_against_the_sarif_schema() {
+        assert_eq!(uri_errors(&sample()), Vec::<String>::new());
+        assert_eq!(uri_errors(&serde_json::json!({"artifactLocation": {"uri": "a b#c"}})).len(), 1);
+        let errors = schema_errors(&sample());
+        assert!(errors.is_empty(), "{errors:#?}");
+        // The validator does reject what the schema forbids.
+        let mut broken = sample();
+        broken["runs"][0]["results"][0]["level"] = "fatal".into();
+        broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0.into();
+        assert_eq!(schema_errors(&broken).len(), 2, "{:?}", schema_errors(&broken));
+    }
+
+    #[test]
+    fn uris_are_percent_encoded_paths() {
+        let uri = |p: &str| serde_json::to_value(artifact(p)).unwrap()["uri"].as_str().unwrap().to_string();
+        assert_eq!(uri("svc/Dockerfile"), "svc/Dockerfile");
+        assert_eq!(uri("/abs/my file"), "file:///abs/my%20file");
+        assert_eq!(uri("a#1/b?c/50%"), "a%231/b%3Fc/50%25");
+        assert_eq!(uri("[]{}<>\"`\\|^"), "%5B%5D%7B%7D%3C%3E%22%60%5C%7C%5E");
+        assert_eq!(uri("é\n\u{1b}"), "%C3%A9%0A%1B");
+        assert_eq!(uri("c:d/Dockerfile"), "c%3Ad/Dockerfile", "a colon in the first segment is not a scheme");
+        assert_eq!(uri("-_.~/x"), "-_.~/x");
+        for path in ["a #1/x?y [z]/\\ é\n%", "/abs/ü?#", "c:d"] {
+            let encoded = uri(path);
+            let decoded =
+                percent_encoding::percent_decode_str(encoded.trim_start_matches("file://")).decode_utf8().unwrap();
+            assert_eq!(decoded, path, "{encoded}");
+        }
     }
 
     #[test]
@@ -318,8 +411,17 @@ mod tests {
         assert!(result.get("suppressions").is_none());
         assert_eq!(run["results"][1]["suppressions"][0]["kind"], "external");
         assert_eq!(run["results"][1]["suppressions"][0]["justification"], "why");
+        assert_eq!(
+            run["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "a%20%231/x%3Fy%20%5Bz%5D%20%7Bw%7D%20%3Cv%3E%20%22u%22%20%60t%60%20%5C%20%C3%A9%0A%1B%25/Dockerfile"
+        );
         assert_eq!(run["invocations"][0]["executionSuccessful"], false);
-        assert_eq!(serde_json::to_value(artifact("/abs/my file")).unwrap()["uri"], "file:///abs/my%20file");
-        assert_eq!(run["invocations"][0]["toolExecutionNotifications"][0]["level"], "error");
+        let notifications = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+        let levels: Vec<&str> = notifications.iter().map(|n| n["level"].as_str().unwrap()).collect();
+        assert_eq!(levels, ["error", "error", "note"]);
+        let fifo = &notifications[1]["locations"][0]["physicalLocation"];
+        assert_eq!(fifo["artifactLocation"]["uri"], "file:///abs/fifo");
+        assert!(fifo.get("region").is_none(), "no line, no region");
+        assert_eq!(notifications[2]["message"]["text"], "vendor/Dockerfile: skipped: ignored by .gitignore:1");
     }
 }

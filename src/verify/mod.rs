@@ -207,7 +207,7 @@ pub fn load_project(dir: &Path) -> Result<ProjectSpec, VerifyError> {
         return Err(VerifyError::Project(format!(
             "no berth.yml in {}: berth verify checks a project berth generated; run `berth new {} -y` first",
             crate::shown::escape(&dir.display().to_string()),
-            crate::shown::escape(&crate::render::shell_quote(&dir.display().to_string()))
+            crate::shown::shell_word(dir.as_os_str())
         )));
     }
     let gathered = spec::gather(&Sources { dir: dir.to_path_buf(), answers: Some(path), ..Sources::default() });

@@ -106,7 +106,7 @@ impl Prompter for Random {
     }
 
     fn confirm(&mut self, _: &str, _: bool) -> Result<bool, WizardError> {
-        Ok(self.next() % 2 == 0)
+        Ok(self.next().is_multiple_of(2))
     }
 }
 

@@ -2,6 +2,7 @@
 //! [`emit`] writes berth's own answers file, every scalar double-quoted so that no value can
 //! change type (`no`, `null`, `1.0`, `0x10` stay text).
 
+pub mod events;
 pub mod tree;
 
 use std::fmt::Write as _;

@@ -45,18 +45,21 @@ fn fail_on_moves_the_threshold() {
 }
 
 #[test]
-fn parse_errors_exit_two_with_file_and_line() {
+fn parse_errors_exit_two_with_file_and_line_on_stderr() {
     let run = Berth::new()
         .file("Dockerfile", "FROM a\nUSER 1\nFRMO b\n")
         .file("compose.yml", "services:\n  a: [1, 2\n")
         .args(&["audit"])
         .run()
         .expect_code(2);
-    let out = run.stdout();
-    assert!(out.contains("error: Dockerfile:3:1: unknown instruction `FRMO`"), "{out}");
-    assert!(out.contains("error: compose.yml:"), "{out}");
-    let run = Berth::new().args(&["audit", "missing-dir"]).run().expect_code(2);
-    assert!(run.stderr().contains("missing-dir"), "{}", run.stderr());
+    let err = run.stderr();
+    assert!(err.contains("error: Dockerfile:3:1: unknown instruction `FRMO`"), "{err}");
+    assert!(err.contains("error: compose.yml:"), "{err}");
+    assert!(!run.stdout().contains("error:"), "findings only on stdout: {}", run.stdout());
+    let run =
+        Berth::new().file("Dockerfile", CLEAN_DOCKERFILE).args(&["audit", "missing-dir", "."]).run().expect_code(2);
+    assert!(run.stderr().contains("error: missing-dir: no such file or directory"), "{}", run.stderr());
+    assert!(run.stdout().contains("2 file(s) audited"), "the other paths are still audited: {}", run.stdout());
 }
 
 #[test]
@@ -74,6 +77,49 @@ fn json_output_is_the_documented_envelope() {
     );
     assert!(curl["fix"].as_str().unwrap().contains("checksum"));
     assert_eq!(v["summary"]["findings"].as_u64().unwrap() as usize, findings.len());
+}
+
+#[test]
+fn every_command_documents_its_exit_status() {
+    use clap::CommandFactory;
+    let cli = berth::cli::Cli::command();
+    let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    assert!(commands.len() >= 6, "{commands:?}");
+    for command in commands {
+        let run = Berth::new().args(&[command, "--help"]).run().expect_code(0);
+        assert!(run.stdout().contains("Exit status: 0"), "berth {command} --help:\n{}", run.stdout());
+    }
+}
+
+/// Schema errors of a SARIF log, against the official SARIF 2.1.0 schema.
+fn sarif_schema_errors(log: &serde_json::Value) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    validator.iter_errors(log).map(|e| format!("{}: {e}", e.instance_path())).collect()
+}
+
+#[test]
+fn sarif_over_every_fixture_validates_against_the_schema() {
+    let run = Berth::new()
+        .file("odd [dir] #1/Dockerfile", "FROM python:3.13\n")
+        .file("bad/compose.yml", "services: [\n")
+        .args(&["audit", "--format", "sarif", fixtures().to_str().unwrap(), "."])
+        .run()
+        .expect_code(2);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let errors = sarif_schema_errors(&log);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() > 100, "{}", results.len());
+    for result in results {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        let parsed = fluent_uri::UriRef::parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+        assert!(parsed.query().is_none() && parsed.fragment().is_none(), "{uri}");
+    }
+    assert!(results.iter().any(
+        |r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "odd%20%5Bdir%5D%20%231/Dockerfile"
+    ));
 }
 
 #[test]
@@ -155,11 +201,24 @@ fn rules_lists_every_rule_and_explain_prints_docs() {
     for rule in RULES {
         assert!(out.contains(rule.code) && out.contains(rule.name), "{}", rule.code);
     }
+    // Aligned columns: every summary starts at the same character.
+    let starts: BTreeSet<usize> = RULES
+        .iter()
+        .zip(out.lines())
+        .map(|(rule, line)| line.find(rule.summary).unwrap_or_else(|| panic!("{line}")))
+        .collect();
+    assert_eq!(starts.len(), 1, "{out}");
+    let run = Berth::new().args(&["rules", "--format", "json"]).run().expect_code(0);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(rules.len(), RULES.len());
+    let bd006 = rules.iter().find(|r| r["code"] == "BD006").unwrap();
+    assert_eq!((bd006["kind"].as_str(), bd006["opt_in"].as_bool()), (Some("dockerfile"), Some(true)));
+    assert!(rules.iter().all(|r| r["docs"].as_str().is_some_and(|d| d.contains("## What it does"))));
     let run = Berth::new().args(&["explain", "bd001"]).run().expect_code(0);
     assert!(run.stdout().starts_with("# BD001 missing-user\n"), "{}", run.stdout());
     assert!(run.stdout().contains("## Why is this bad?"));
-    let run = Berth::new().args(&["explain", "XX1"]).run().expect_code(2);
-    assert!(run.stderr().contains("berth rules"));
+    let run = Berth::new().args(&["explain", "XX1\u{1b}[2J"]).run().expect_code(2);
+    assert!(run.stderr().contains("error: unknown rule \"XX1\\u{1b}[2J\"; `berth rules`"), "{}", run.stderr());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +241,7 @@ fn expected(text: &str) -> BTreeSet<(String, u32)> {
 }
 
 fn audit_fixture(path: &Path) -> Vec<(String, u32)> {
-    let report = audit::run(&Options { paths: vec![path.to_path_buf()], fail_on: None, config: None }).unwrap();
+    let report = audit::run(&Options { paths: vec![path.to_path_buf()], ..Options::default() }).unwrap();
     assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
     report.diagnostics.iter().map(|d| (d.code.to_string(), d.line)).collect()
 }
@@ -211,8 +270,8 @@ fn every_rule_has_a_fixture_folder_that_fails_and_passes() {
         assert!(!want.is_empty(), "{}: the failing fixture expects nothing of its rule", fail.display());
         let options = |p: &Path| Options {
             paths: vec![p.to_path_buf()],
-            fail_on: None,
             config: dir.join("berth-audit.yml").exists().then(|| dir.join("berth-audit.yml")),
+            ..Options::default()
         };
         let report = audit::run(&options(&fail)).unwrap();
         assert!(report.errors.is_empty(), "{}: {:?}", fail.display(), report.errors);
@@ -324,9 +383,12 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
     }
     assert_eq!(count, 324);
     // Every default rule over everything.
-    let report =
-        audit::run(&Options { paths: vec![root.path().to_path_buf()], fail_on: Some(Severity::Info), config: None })
-            .unwrap();
+    let report = audit::run(&Options {
+        paths: vec![root.path().to_path_buf()],
+        fail_on: Some(Severity::Info),
+        ..Options::default()
+    })
+    .unwrap();
     let expected_files = 324 * 2 + 54 * 2; // Dockerfile + compose for each; a workflow for each `github` project.
     assert_eq!(report.files.len(), expected_files, "every generated Dockerfile, compose file and workflow is audited");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
@@ -345,6 +407,7 @@ fn the_whole_option_matrix_audits_clean_at_every_severity() {
         paths: vec![root.path().join("pinned")],
         fail_on: Some(Severity::Info),
         config: Some(config),
+        ..Options::default()
     })
     .unwrap();
     let shown: Vec<String> =
@@ -380,8 +443,8 @@ fn directories_are_searched_for_all_three_kinds() {
 fn a_named_file_that_is_none_of_the_three_kinds_is_an_error() {
     let run = Berth::new().file("README.md", "# hello\n").args(&["audit", "README.md"]).run().expect_code(2);
     assert!(
-        run.stdout().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"),
+        run.stderr().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"),
         "{}",
-        run.stdout()
+        run.stderr()
     );
 }

@@ -1,7 +1,13 @@
 //! berth's integration tests: one binary, one module per command, a fluent builder per run.
 
+mod action;
 mod answers;
 mod audit;
+mod audit_dockerfile;
+mod audit_inputs;
+mod completions;
+mod compose;
+mod dist;
 mod examples;
 mod lifecycle;
 mod lifecycle_hostile;

@@ -16,11 +16,15 @@ STANDIN_LABEL=org.berth.standin.recipe
 
 # The references used by the generated files, in build order.
 STANDIN_NAMES=(python distroless postgres mariadb)
+# The bases of berth's own Dockerfile (tests/engine/image.sh checks that they match its FROM lines).
+IMAGE_STANDIN_NAMES=(rust static)
 declare -A STANDIN_REFS=(
   [python]=python:3.13-slim-trixie
   [distroless]=gcr.io/distroless/python3-debian13:nonroot
   [postgres]=postgres:18-trixie
   [mariadb]=mariadb:11.8
+  [rust]=rust:1.95.0-slim-trixie
+  [static]=gcr.io/distroless/static-debian13:nonroot
 )
 
 now() { date +%s; }

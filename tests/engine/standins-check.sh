@@ -4,7 +4,7 @@
 # non-zero if any check fails. Uses only containers, networks and volumes it
 # creates (named berth-e2e-check-*), and removes them on exit.
 #
-# Usage: standins-check.sh [python|distroless|postgres|mariadb ...]
+# Usage: standins-check.sh [python|distroless|postgres|mariadb|rust|static ...]
 #
 # shellcheck disable=SC2016  # the single-quoted commands run in containers
 set -euo pipefail
@@ -205,6 +205,38 @@ $(run --network "$NET" -e MYSQL_PWD=r00t-pw "$img" mariadb -h "$c" -u root -BNe 
     bash -c "! $DOCKER run --rm ${L[*]} --network $NET -e MYSQL_PWD=nope $img mariadb -h $c -u app -e 'SELECT 1'"
   check "healthcheck.sh --connect fails when nothing listens" \
     bash -c "! $DOCKER run --rm ${L[*]} $img healthcheck.sh --connect"
+}
+
+check_rust() {
+  local img=${STANDIN_REFS[rust]} version
+  version=${img#*:}
+  version=${version%%-*}
+  check "rustc, cargo and rustup $version on PATH from /usr/local/cargo/bin" \
+    expect "$(run "$img" sh -c 'command -v cargo; command -v rustup; rustc --version | cut -d" " -f1-2')" \
+    "/usr/local/cargo/bin/cargo
+/usr/local/cargo/bin/rustup
+rustc $version"
+  check "RUSTUP_HOME and CARGO_HOME as the official image, writable by any user" \
+    run -u 12345 "$img" sh -c 'test "$RUSTUP_HOME" = /usr/local/rustup && test "$CARGO_HOME" = /usr/local/cargo &&
+      touch "$RUSTUP_HOME/w" "$CARGO_HOME/w"'
+  check "gcc and the C library headers (the -slim images have them)" \
+    run "$img" sh -c 'gcc --version && test -f /usr/include/stdio.h'
+  check "rustup adds the musl target from static.rust-lang.org" \
+    run "$img" rustup target add x86_64-unknown-linux-musl
+}
+
+check_static() {
+  local img=${STANDIN_REFS[static]} c=${PREFIX}static
+  check "USER 65532, WORKDIR /home/nonroot" expect "$(cfg "$img" User) $(cfg "$img" WorkingDir)" '"65532" "/home/nonroot"'
+  check "SSL_CERT_FILE names the bundle" grep -q '"SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"' <(cfg "$img" Env)
+  check "no shell, no executable at all" \
+    bash -c "! $DOCKER run --rm ${L[*]} $img /bin/sh -c true 2>/dev/null"
+  "$DOCKER" create "${L[@]}" --name "$c" "$img" /none >/dev/null
+  check "CA bundle, zoneinfo, passwd with nonroot 65532, /tmp 1777" \
+    bash -c "$DOCKER export $c | tar -tvf - | awk '{print \$1, \$NF}' | grep -E \
+      '^-.* etc/ssl/certs/ca-certificates.crt\$|^d.* usr/share/zoneinfo/\$|^-.* etc/passwd\$|^drwxrwxrwt tmp/\$' | wc -l | grep -qx 4 &&
+      $DOCKER cp $c:/etc/passwd - | tar -xOf - | grep -qx 'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin'"
+  "$DOCKER" rm "$c" >/dev/null
 }
 
 T0=$(now)

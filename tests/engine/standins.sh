@@ -7,7 +7,12 @@
 #   postgres:18-trixie                         Debian postgresql (17 binaries!)
 #   mariadb:11.8                               Debian mariadb-server 11.8
 #
-# Usage: standins.sh [--force] [python|distroless|postgres|mariadb ...]
+# and, only when named, the bases of berth's own Dockerfile (tests/engine/image.sh):
+#
+#   rust:1.95.0-slim-trixie                    trixie + gcc, rustup-init, the named toolchain
+#   gcr.io/distroless/static-debian13:nonroot  CA bundle, tzdata, passwd; no shell, no libc
+#
+# Usage: standins.sh [--force] [python|distroless|postgres|mariadb|rust|static ...]
 #
 # With BERTH_E2E_REGISTRY=1 the real images are pulled instead and nothing is
 # built. Images are rebuilt only when their recipe (this script, lib*.sh, the
@@ -32,6 +37,13 @@ STD_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PY_PKGS=(python3 python3-venv python3-dev python3-pip ca-certificates netbase tzdata)
 DISTROLESS_PKGS=(python3.13-minimal libpython3.13-stdlib ca-certificates tzdata libgomp1)
 DB_PKGS=(ca-certificates)
+RUST_PKGS=(ca-certificates gcc libc6-dev)
+# rustup-init as the official rust images pin it (static.rust-lang.org/rustup/archive/).
+RUSTUP_VERSION=1.28.2
+declare -A RUSTUP_SHA256=(
+  [amd64]=20a06e644b0d9bd2fbdbfd52d42540bdde820ea7df86e92e533c073da0cdd43c
+  [arm64]=e3853c5a252fca15252d07cb23a1bdd9377a8c6f3efa01531109281ae47f841c
+)
 
 log() { printf 'standins: %s\n' "$*"; }
 die() { printf 'standins: error: %s\n' "$*" >&2; exit 1; }
@@ -42,7 +54,7 @@ for arg in "$@"; do
   case $arg in
     --force) FORCE=1 ;;
     -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    python | distroless | postgres | mariadb) SELECTED+=("$arg") ;;
+    python | distroless | postgres | mariadb | rust | static) SELECTED+=("$arg") ;;
     *) die "unknown argument: $arg" ;;
   esac
 done
@@ -146,7 +158,8 @@ rootfs_tar() {
 extract() { mkdir -p "$2" && tar --numeric-owner -xpf "$1" -C "$2"; }
 
 # Run standins/NAME/setup.sh as root in a container of the rootfs TAR (with
-# network access to the Debian mirror), export the result into DIR.
+# network access to the Debian mirror), export the result into DIR. Further
+# arguments go to `docker run`.
 run_setup() {
   local name=$1 tar=$2 dir=$3 base
   base=berth-standins/rootfs:$(basename "$tar" .tar)
@@ -155,7 +168,7 @@ run_setup() {
   fi
   BUILD_CONTAINER=berth-standin-build-$name
   "$DOCKER" rm -f "$BUILD_CONTAINER" >/dev/null 2>&1 || true
-  if ! "$DOCKER" run --name "$BUILD_CONTAINER" -v "$RECIPES/$name:/recipe:ro" \
+  if ! "$DOCKER" run --name "$BUILD_CONTAINER" -v "$RECIPES/$name:/recipe:ro" "${@:4}" \
     "$base" /bin/sh /recipe/setup.sh >"$WORK/setup-$name.log" 2>&1; then
     tail -n 30 "$WORK/setup-$name.log" >&2
     die "setup of $name failed"
@@ -269,6 +282,70 @@ build_mariadb() {
   load_image "$1" "$root" "$2"
 }
 
+# rustup-init for this machine, downloaded once into the cache and checked.
+rustup_init() {
+  local arch triple file
+  arch=$(dpkg --print-architecture)
+  case $arch in
+    amd64) triple=x86_64-unknown-linux-gnu ;;
+    arm64) triple=aarch64-unknown-linux-gnu ;;
+    *) die "no rustup-init pinned for $arch" ;;
+  esac
+  file=$CACHE/rustup-init-$RUSTUP_VERSION-$triple
+  if [[ ! -f $file ]]; then
+    curl --proto '=https' --tlsv1.2 -fsS -o "$file.tmp" \
+      "https://static.rust-lang.org/rustup/archive/$RUSTUP_VERSION/$triple/rustup-init"
+    [[ $(sha <"$file.tmp") == "${RUSTUP_SHA256[$arch]}" ]] || die "rustup-init $RUSTUP_VERSION: checksum mismatch"
+    chmod 0755 "$file.tmp" && mv "$file.tmp" "$file"
+  fi
+  printf '%s %s\n' "$file" "$triple"
+}
+
+# As the official image: Debian with gcc and libc headers, rustup and the
+# toolchain named by the tag (minimal profile) in /usr/local/{rustup,cargo}.
+build_rust() {
+  local root=$WORK/rust tar version init triple run=()
+  version=${1#*:}
+  version=${version%%-*}
+  init=$(rustup_init)
+  read -r init triple <<<"$init"
+  tar=$(rootfs_tar "${RUST_PKGS[@]}")
+  # Tests only: the host CA bundle, to reach static.rust-lang.org through this machine's TLS setup.
+  [[ ! -f $HOST_CA ]] || run=(-v "$HOST_CA:/etc/ssl/certs/ca-certificates.crt:ro")
+  run_setup rust "$tar" "$root" -v "$init:/rustup-init:ro" "${run[@]}" \
+    -e RUSTUP_HOME=/usr/local/rustup -e CARGO_HOME=/usr/local/cargo -e "RUST_VERSION=$version" -e "RUST_HOST=$triple"
+  add_host_ca "$root"
+  reset_config
+  CFG_ENV=("PATH=/usr/local/cargo/bin:$STD_PATH" RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo
+    "RUST_VERSION=$version")
+  CFG_CMD=(bash)
+  load_image "$1" "$root" "$2"
+}
+
+# distroless/static: what a static binary needs around it and nothing else.
+build_static() {
+  local root=$WORK/static src=$WORK/static-src tar
+  tar=$(rootfs_tar "${PY_PKGS[@]}") # has ca-certificates, netbase and tzdata
+  extract "$tar" "$src"
+  add_host_ca "$src"
+  mkdir -p "$root"/etc/ssl/certs "$root"/usr/lib "$root"/usr/share "$root"/tmp "$root"/root "$root"/home/nonroot
+  cp -a "$src"/etc/ssl/certs/ca-certificates.crt "$root"/etc/ssl/certs/
+  cp -a "$src"/usr/share/zoneinfo "$root"/usr/share/
+  cp -a "$src"/etc/services "$src"/etc/protocols "$src"/etc/nsswitch.conf "$root"/etc/
+  cp -a "$src"/usr/lib/os-release "$root"/usr/lib/
+  ln -s ../usr/lib/os-release "$root"/etc/os-release
+  cp "$RECIPES/distroless/overlay/etc/passwd" "$RECIPES/distroless/overlay/etc/group" "$root/etc/"
+  chmod 1777 "$root"/tmp
+  chmod 0700 "$root"/root
+  chown 65532:65532 "$root"/home/nonroot && chmod 0700 "$root"/home/nonroot
+  rm -rf "$src"
+  reset_config
+  CFG_ENV+=(SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt)
+  CFG_USER=65532
+  CFG_WORKDIR=/home/nonroot
+  load_image "$1" "$root" "$2"
+}
+
 CA_HASH=none
 if [[ -f $HOST_CA ]]; then CA_HASH=$(sha <"$HOST_CA"); fi
 T_ALL=$(now)
@@ -277,6 +354,8 @@ for name in "${SELECTED[@]}"; do
   case $name in
     python) pkgs=("${PY_PKGS[@]}" "ca:$CA_HASH") ;;
     distroless) pkgs=("${DISTROLESS_PKGS[@]}" "ca:$CA_HASH") ;;
+    rust) pkgs=("${RUST_PKGS[@]}" "ca:$CA_HASH") ;;
+    static) pkgs=("${PY_PKGS[@]}" "ca:$CA_HASH") ;;
     *) pkgs=("${DB_PKGS[@]}") ;;
   esac
   hash=$(recipe_hash "$name" "${pkgs[@]}")
@@ -290,7 +369,8 @@ for name in "${SELECTED[@]}"; do
     "$("$DOCKER" image inspect -f '{{.Size}}' "$ref" | awk '{printf "%d MB", $1/1e6}')"
 done
 # Drop root filesystems (and their imported images) that no recipe uses any more.
-keep=" $SUITE-$(rootfs_key "${PY_PKGS[@]}") $SUITE-$(rootfs_key "${DISTROLESS_PKGS[@]}") $SUITE-$(rootfs_key "${DB_PKGS[@]}") "
+keep=" $SUITE-$(rootfs_key "${PY_PKGS[@]}") $SUITE-$(rootfs_key "${DISTROLESS_PKGS[@]}") $SUITE-$(rootfs_key "${DB_PKGS[@]}")"
+keep+=" $SUITE-$(rootfs_key "${RUST_PKGS[@]}") "
 for tar in "$CACHE"/rootfs/*.tar; do
   [[ -f $tar && $keep != *" $(basename "$tar" .tar) "* ]] && rm -f "$tar"
 done

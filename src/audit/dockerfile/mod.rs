@@ -1,11 +1,17 @@
-//! The Dockerfile model the rules read: instructions with positions, stages, and images with
-//! `ARG` defaults resolved.
+//! The Dockerfile model the rules read: instructions with positions, stages, images with `ARG`
+//! defaults resolved, and the shell scripts of every RUN parsed once.
 
+mod image;
 mod parse;
+mod stages;
 
-use std::collections::HashMap;
+pub use image::{substitute, ImageRef};
+pub use stages::{Shell, Stage};
 
 use super::shell::{self, Script};
+
+/// Most instructions read from one file: real Dockerfiles have a few hundred.
+pub const MAX_INSTRUCTIONS: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -58,6 +64,15 @@ pub struct Instruction {
     pub heredocs: Vec<Heredoc>,
     /// The instruction an `ONBUILD` wraps.
     pub onbuild: Option<Box<Instruction>>,
+    /// The shell in effect (the stage's `SHELL`, or the default).
+    pub shell: Shell,
+    /// For RUN: the scripts it executes, parsed once by [`Dockerfile::parse`].
+    scripts: Vec<Script>,
+    /// For the instructions in [`WORD_KEYWORDS`] in shell form: the arguments as shell words.
+    words: Vec<shell::Word>,
+    /// For text that is not ASCII: (byte offset, characters before it) every few hundred bytes,
+    /// so a column costs the same on a 50 MB line as on a short one.
+    char_marks: Vec<(usize, usize)>,
 }
 
 /// A `KEY=value` pair of ENV, ARG or LABEL.
@@ -70,6 +85,18 @@ pub struct KeyValue {
     pub expands: bool,
     pub offset: usize,
 }
+
+/// A value from the file quoted for a message: `like this`, escaped and clipped.
+pub fn quote(text: &str) -> String {
+    let clipped = crate::shown::clip(text, crate::shown::MAX_SHOWN);
+    format!("`{}`", crate::shown::escape(&clipped))
+}
+
+/// Instructions whose shell-form arguments are read as shell words (quotes removed).
+const WORD_KEYWORDS: &[&str] = &["ENV", "ARG", "LABEL", "COPY", "ADD", "WORKDIR", "USER", "EXPOSE", "VOLUME"];
+
+/// Bytes between two entries of [`Instruction::char_marks`].
+const MARK_EVERY: usize = 256;
 
 impl Instruction {
     pub fn args(&self) -> &str {
@@ -90,6 +117,34 @@ impl Instruction {
         self.text.get(heredoc.offset..(heredoc.offset + heredoc.len).min(self.text.len())).unwrap_or("")
     }
 
+    /// Records where characters start in non-ASCII text; called once the text is complete.
+    fn index_chars(&mut self) {
+        self.char_marks.clear();
+        if self.text.is_ascii() {
+            return;
+        }
+        let mut next = 0;
+        for (count, (offset, _)) in self.text.char_indices().enumerate() {
+            if offset >= next {
+                self.char_marks.push((offset, count));
+                next = offset + MARK_EVERY;
+            }
+        }
+        if let Some(inner) = self.onbuild.as_deref_mut() {
+            inner.index_chars();
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let index = self.char_marks.partition_point(|(at, _)| *at <= offset).saturating_sub(1);
+        let (at, count) = self.char_marks[index];
+        count + self.text.get(at..offset).map_or(offset.saturating_sub(at), |t| t.chars().count())
+    }
+
     /// Line and column of a byte offset in [`Instruction::text`].
     pub fn position(&self, offset: usize) -> (u32, u32) {
         // Segments are in offset order: the last one starting at or before `offset`.
@@ -100,13 +155,19 @@ impl Instruction {
             col: self.col,
         });
         // Columns count characters, as SARIF's `unicodeCodePoints` says.
-        let chars = self.text.get(segment.offset..offset).map_or(offset - segment.offset, |t| t.chars().count());
-        (segment.line, segment.col + chars as u32)
+        let chars = self.chars_before(offset).saturating_sub(self.chars_before(segment.offset));
+        (segment.line, segment.col.saturating_add(u32::try_from(chars).unwrap_or(u32::MAX)))
     }
 
     /// The shell scripts this RUN executes: the shell form's text, an exec form that calls a
-    /// shell with `-c`, and heredoc bodies fed to a shell.
-    pub fn scripts(&self) -> Vec<Script> {
+    /// shell with `-c`, and heredoc bodies fed to a shell. Empty when the stage's shell is not a
+    /// POSIX shell (PowerShell, cmd), whose scripts berth does not read.
+    pub fn scripts(&self) -> &[Script] {
+        &self.scripts
+    }
+
+    /// Parses the scripts of a RUN (see [`Instruction::scripts`]) within a shared budget.
+    fn parse_scripts(&self, budget: &mut shell::Budget) -> Vec<Script> {
         let mut scripts = Vec::new();
         match &self.json {
             Some(items) => {
@@ -114,7 +175,7 @@ impl Instruction {
                     && matches!(items[0].rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh"))
                     && items[1] == "-c";
                 if shell_c {
-                    scripts.push(shell::parse(&items[2], self.args_offset));
+                    scripts.push(shell::parse_in(&items[2], self.args_offset, budget));
                 } else {
                     let words = items
                         .iter()
@@ -129,12 +190,14 @@ impl Instruction {
                         pipelines: vec![shell::Pipeline {
                             commands: vec![shell::Command { words, ..Default::default() }],
                         }],
+                        limit: None,
                     });
                 }
             }
+            None if !self.shell.posix => {}
             None => {
                 let args = self.args();
-                let script = shell::parse(args, self.args_offset);
+                let script = shell::parse_in(args, self.args_offset, budget);
                 let runs_shell = script
                     .commands()
                     .first()
@@ -142,7 +205,7 @@ impl Instruction {
                 scripts.push(script);
                 if runs_shell || args.trim_start().starts_with("<<") {
                     for heredoc in &self.heredocs {
-                        scripts.push(shell::parse(self.heredoc_body(heredoc), heredoc.offset));
+                        scripts.push(shell::parse_in(self.heredoc_body(heredoc), heredoc.offset, budget));
                     }
                 }
             }
@@ -150,16 +213,28 @@ impl Instruction {
         scripts
     }
 
+    /// The shell-form arguments of ENV, ARG, LABEL, COPY, ADD, WORKDIR, USER, EXPOSE and VOLUME
+    /// as words, quotes and escapes removed, with their offsets in [`Instruction::text`].
+    pub fn words(&self) -> &[shell::Word] {
+        &self.words
+    }
+
+    fn parse_words(&self, budget: &mut shell::Budget) -> Vec<shell::Word> {
+        if self.json.is_some() || !WORD_KEYWORDS.contains(&self.keyword.as_str()) {
+            return Vec::new();
+        }
+        let script = shell::parse_in(self.args(), self.args_offset, budget);
+        script
+            .pipelines
+            .into_iter()
+            .flat_map(|p| p.commands)
+            .flat_map(|c| c.assignments.into_iter().chain(c.words))
+            .collect()
+    }
+
     /// `KEY=value` pairs of ENV, ARG and LABEL (also the legacy `ENV KEY value` form).
     pub fn key_values(&self) -> Vec<KeyValue> {
-        let args = self.args();
-        let script = shell::parse(args, self.args_offset);
-        let words: Vec<&shell::Word> = script
-            .pipelines
-            .iter()
-            .flat_map(|p| &p.commands)
-            .flat_map(|c| c.assignments.iter().chain(&c.words))
-            .collect();
+        let words = &self.words;
         let Some(first) = words.first() else { return Vec::new() };
         if self.keyword == "ENV" && !first.text.contains('=') {
             // The value is the raw text after the key's word (its end is an offset in `text`).
@@ -183,74 +258,50 @@ impl Instruction {
     }
 }
 
-/// An image reference split into its parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
-    /// Registry and repository, e.g. `gcr.io/distroless/python3-debian13` or `python`.
-    pub name: String,
-    pub tag: Option<String>,
-    pub digest: Option<String>,
-}
-
-impl ImageRef {
-    pub fn parse(reference: &str) -> ImageRef {
-        let (rest, digest) = match reference.split_once('@') {
-            Some((r, d)) => (r, Some(d.to_string())),
-            None => (reference, None),
-        };
-        let slash = rest.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match rest[slash..].rfind(':') {
-            Some(i) => (rest[..slash + i].to_string(), Some(rest[slash + i + 1..].to_string())),
-            None => (rest.to_string(), None),
-        };
-        ImageRef { name, tag, digest }
-    }
-
-    /// The repository without registry or `library/`: `python`, `distroless/python3-debian13`.
-    pub fn repository(&self) -> &str {
-        let mut parts = self.name.splitn(2, '/');
-        let first = parts.next().unwrap_or("");
-        let rest = parts.next();
-        let repo = match rest {
-            Some(rest) if first.contains('.') || first.contains(':') || first == "localhost" => rest,
-            _ => &self.name,
-        };
-        repo.strip_prefix("library/").unwrap_or(repo)
-    }
-}
-
-/// One build stage: a FROM and the instructions up to the next one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stage {
-    pub index: usize,
-    /// The `AS` name, lower case.
-    pub name: Option<String>,
-    /// Index of the FROM instruction.
-    pub from: usize,
-    /// Instruction indices after the FROM, up to the next stage.
-    pub body: std::ops::Range<usize>,
-    /// The image as written.
-    pub image_text: String,
-    /// The image with `ARG` defaults substituted; `None` when a variable has no default.
-    pub image: Option<String>,
-    /// The earlier stage this one builds on (`FROM builder`).
-    pub base_stage: Option<usize>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dockerfile {
     pub instructions: Vec<Instruction>,
     pub stages: Vec<Stage>,
     pub escape: char,
-    /// Comment lines (line, text), for inline suppressions.
-    pub comments: Vec<(u32, String)>,
+    /// Stage names (lower case) -> index of the first stage with the name.
+    stage_names: std::collections::HashMap<String, usize>,
 }
 
 impl Dockerfile {
     pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
         let parsed = parse::parse(src)?;
-        let stages = stages(&parsed.instructions)?;
-        Ok(Dockerfile { instructions: parsed.instructions, stages, escape: parsed.escape, comments: parsed.comments })
+        let mut instructions = parsed.instructions;
+        let mut budget = shell::Budget::default();
+        for instruction in instructions.iter_mut() {
+            instruction.words = instruction.parse_words(&mut budget);
+            if let Some(inner) = instruction.onbuild.as_deref_mut() {
+                inner.words = inner.parse_words(&mut budget);
+            }
+            check_budget(&budget, instruction)?;
+        }
+        let stages = stages::stages(&instructions)?;
+        let shells = stages::shells(&instructions, &stages);
+        for (instruction, shell) in instructions.iter_mut().zip(shells) {
+            let shell = shell.unwrap_or_default();
+            if let Some(inner) = instruction.onbuild.as_deref_mut() {
+                inner.shell = shell.clone();
+                if inner.keyword == "RUN" {
+                    inner.scripts = inner.parse_scripts(&mut budget);
+                }
+            }
+            instruction.shell = shell;
+            if instruction.keyword == "RUN" {
+                instruction.scripts = instruction.parse_scripts(&mut budget);
+            }
+            check_budget(&budget, instruction)?;
+        }
+        let mut stage_names = std::collections::HashMap::new();
+        for stage in &stages {
+            if let Some(name) = &stage.name {
+                stage_names.entry(name.clone()).or_insert(stage.index);
+            }
+        }
+        Ok(Dockerfile { instructions, stages, escape: parsed.escape, stage_names })
     }
 
     /// The stage the image is built from when no `--target` is given.
@@ -260,6 +311,12 @@ impl Dockerfile {
 
     pub fn stage_instructions(&self, stage: &Stage) -> &[Instruction] {
         &self.instructions[stage.body.clone()]
+    }
+
+    /// The stage an instruction belongs to (`None` for `ARG`s before the first FROM).
+    pub fn stage_of(&self, index: usize) -> Option<&Stage> {
+        let at = self.stages.partition_point(|s| s.from <= index);
+        at.checked_sub(1).map(|i| &self.stages[i])
     }
 
     /// The stage itself and the stages it builds on, nearest first.
@@ -281,164 +338,42 @@ impl Dockerfile {
         self.instructions.iter().map(|i| (i.onbuild.as_deref().unwrap_or(i), i))
     }
 
-    /// The names of stages, lower case.
+    /// Like [`Dockerfile::all`], limited to what ends up in the shipped image: instructions of
+    /// stages that ship, and every `ONBUILD` instruction (it runs in the images built from this
+    /// one, whatever stage declares it).
+    pub fn shipped(&self) -> impl Iterator<Item = (&Instruction, &Instruction)> {
+        self.instructions.iter().enumerate().filter_map(|(index, i)| {
+            let ships = i.onbuild.is_some() || self.stage_of(index).is_some_and(|s| s.ships);
+            ships.then(|| (i.onbuild.as_deref().unwrap_or(i), i))
+        })
+    }
+
+    /// Whether a name (any case) is a stage's `AS` name.
     pub fn is_stage_name(&self, name: &str) -> bool {
-        self.stages.iter().any(|s| s.name.as_deref() == Some(&name.to_ascii_lowercase()))
+        self.stage_named(name).is_some()
+    }
+
+    /// The first stage with this `AS` name (any case).
+    pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        self.stage_names.get(&name.to_ascii_lowercase()).map(|&i| &self.stages[i])
     }
 }
 
-/// Substitutes `$X`, `${X}`, `${X:-d}` and `${X-d}` from `vars`; `None` if any is unknown.
-pub fn substitute(text: &str, vars: &HashMap<String, String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i + 1..];
-        if let Some(inner) = rest.strip_prefix('{') {
-            let end = inner.find('}')?;
-            let expr = &inner[..end];
-            rest = &inner[end + 1..];
-            let (name, default) = match expr.find([':', '-']) {
-                Some(p) => {
-                    let d = expr[p..].trim_start_matches(':');
-                    (&expr[..p], d.strip_prefix('-').map(|d| d.to_string()))
-                }
-                None => (expr, None),
-            };
-            match vars.get(name).filter(|v| !v.is_empty()).cloned().or(default) {
-                Some(v) => out.push_str(&v),
-                None => return None,
-            }
-        } else {
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            if end == 0 {
-                out.push('$');
-                continue;
-            }
-            out.push_str(vars.get(&rest[..end])?);
-            rest = &rest[end..];
-        }
+/// An error at the instruction that made parsing stop at a bound.
+fn check_budget(budget: &shell::Budget, instruction: &Instruction) -> Result<(), ParseError> {
+    match budget.hit() {
+        None => Ok(()),
+        Some(limit) => Err(ParseError {
+            line: instruction.line,
+            col: instruction.col,
+            message: format!(
+                "this {} brings the file to {limit}, more than berth analyses; move long scripts into a \
+                 file and run that (COPY script.sh, RUN ./script.sh)",
+                instruction.keyword
+            ),
+        }),
     }
-    out.push_str(rest);
-    Some(out)
-}
-
-fn stages(instructions: &[Instruction]) -> Result<Vec<Stage>, ParseError> {
-    let mut global_args: HashMap<String, String> = HashMap::new();
-    let mut stages: Vec<Stage> = Vec::new();
-    for (index, instruction) in instructions.iter().enumerate() {
-        match instruction.keyword.as_str() {
-            "ARG" if stages.is_empty() => {
-                for kv in instruction.key_values() {
-                    if let Some(value) = kv.value {
-                        global_args.insert(kv.key, value);
-                    }
-                }
-            }
-            "FROM" => {
-                if let Some(last) = stages.last_mut() {
-                    last.body.end = index;
-                }
-                let words: Vec<&str> = instruction.args().split_whitespace().collect();
-                let Some(image_text) = words.first() else {
-                    return Err(ParseError {
-                        line: instruction.line,
-                        col: instruction.col,
-                        message: "FROM needs an image".into(),
-                    });
-                };
-                let name = match (words.get(1), words.get(2)) {
-                    (Some(kw), Some(n)) if kw.eq_ignore_ascii_case("as") => Some(n.to_ascii_lowercase()),
-                    _ => None,
-                };
-                let image = substitute(image_text, &global_args);
-                let base_stage = image
-                    .as_deref()
-                    .and_then(|img| stages.iter().position(|s| s.name.as_deref() == Some(&img.to_ascii_lowercase())));
-                stages.push(Stage {
-                    index: stages.len(),
-                    name,
-                    from: index,
-                    body: index + 1..instructions.len(),
-                    image_text: image_text.to_string(),
-                    image,
-                    base_stage,
-                });
-            }
-            _ if stages.is_empty() => {
-                return Err(ParseError {
-                    line: instruction.line,
-                    col: instruction.col,
-                    message: format!("{} before the first FROM (only ARG may come first)", instruction.keyword),
-                });
-            }
-            _ => {}
-        }
-    }
-    Ok(stages)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolves_arg_defaults_in_from() {
-        let df = Dockerfile::parse(
-            "ARG PY=3.13\nARG VARIANT\nFROM python:${PY}-slim AS build\nFROM python:$VARIANT\nFROM build\n",
-        )
-        .unwrap();
-        assert_eq!(df.stages[0].image.as_deref(), Some("python:3.13-slim"));
-        assert_eq!(df.stages[1].image, None);
-        assert_eq!(df.stages[2].base_stage, Some(0));
-        assert_eq!(df.lineage(&df.stages[2]).len(), 2);
-    }
-
-    #[test]
-    fn splits_image_references() {
-        let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc");
-        assert_eq!(
-            (r.name.as_str(), r.tag.as_deref(), r.digest.as_deref()),
-            ("localhost:5000/team/app", Some("1.2"), Some("sha256:abc"))
-        );
-        assert_eq!(r.repository(), "team/app");
-        assert_eq!(ImageRef::parse("python").tag, None);
-        assert_eq!(ImageRef::parse("docker.io/library/python:3").repository(), "python");
-    }
-
-    #[test]
-    fn reads_env_pairs_in_both_forms() {
-        let df = Dockerfile::parse("FROM a\nENV A=1 B=\"x y\" \\\n    C=$HOME\nENV D some value\n").unwrap();
-        let kv = df.instructions[1].key_values();
-        assert_eq!(
-            kv.iter().map(|k| (k.key.as_str(), k.value.as_deref().unwrap())).collect::<Vec<_>>(),
-            [("A", "1"), ("B", "x y"), ("C", "$HOME")]
-        );
-        assert!(kv[2].expands);
-        assert_eq!(df.instructions[1].position(kv[2].offset).0, 3);
-        assert_eq!(df.instructions[2].key_values()[0].value.as_deref(), Some("some value"));
-    }
-
-    #[test]
-    fn legacy_env_values_with_quotes_and_multibyte_text() {
-        // Found by `cargo fuzz run dockerfile`: the key's unquoted length was used as a byte offset.
-        let df = Dockerfile::parse("FROM a\nENV http-abc123\" homc/exam\u{390}\nENV \"K\" v\u{e9}\n").unwrap();
-        assert_eq!(df.instructions[1].key_values()[0].key, "http-abc123 homc/examΐ");
-        let kv = &df.instructions[2].key_values()[0];
-        assert_eq!((kv.key.as_str(), kv.value.as_deref()), ("K", Some("vé")));
-    }
-
-    #[test]
-    fn instructions_before_from_are_an_error() {
-        assert_eq!(Dockerfile::parse("RUN x\nFROM a\n").unwrap_err().line, 1);
-    }
-
-    #[test]
-    fn scripts_of_exec_and_heredoc_forms() {
-        let df = Dockerfile::parse("FROM a\nRUN [\"sh\", \"-c\", \"curl x | sh\"]\nRUN <<EOF\napt-get update\nEOF\n")
-            .unwrap();
-        assert_eq!(df.instructions[1].scripts()[0].commands().len(), 2);
-        let heredoc = df.instructions[2].scripts();
-        assert!(heredoc.iter().any(|s| s.runs("apt-get")));
-    }
-}
+mod tests;

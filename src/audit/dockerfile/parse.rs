@@ -4,7 +4,7 @@
 //! and `ONBUILD` wrapping another instruction. Every byte of an instruction's text maps back to
 //! a line and column.
 
-use super::{Flag, Heredoc, Instruction, ParseError, Segment};
+use super::{quote, Flag, Heredoc, Instruction, ParseError, Segment, MAX_INSTRUCTIONS};
 
 /// Instructions BuildKit knows; anything else is a parse error, as in `docker build`.
 const KEYWORDS: &[&str] = &[
@@ -32,7 +32,52 @@ const KEYWORDS: &[&str] = &[
 pub(super) struct Parsed {
     pub instructions: Vec<Instruction>,
     pub escape: char,
-    pub comments: Vec<(u32, String)>,
+}
+
+/// The file's lines, read one at a time (a 50 MB file of empty lines is not a 50-million-entry
+/// table), with the ability to look at the current one again.
+struct Lines<'a> {
+    rest: &'a str,
+    /// The line at `index` (0-based), once read.
+    current: Option<&'a str>,
+    index: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut lines = Lines { rest: src, current: None, index: 0 };
+        lines.current = lines.read();
+        lines
+    }
+
+    fn read(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let (line, rest) = match self.rest.find('\n') {
+            Some(i) => (&self.rest[..i], &self.rest[i + 1..]),
+            None => (self.rest, ""),
+        };
+        self.rest = rest;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// The current line, or `None` past the end.
+    fn get(&self) -> Option<&'a str> {
+        self.current
+    }
+
+    /// 1-based number of the current line.
+    fn number(&self) -> u32 {
+        u32::try_from(self.index + 1).unwrap_or(u32::MAX)
+    }
+
+    fn advance(&mut self) {
+        if self.current.is_some() {
+            self.index += 1;
+            self.current = self.read();
+        }
+    }
 }
 
 fn directive(line: &str) -> Option<(String, String)> {
@@ -53,84 +98,73 @@ fn continues(text: &str, escape: char) -> bool {
 pub(super) fn parse(src: &str) -> Result<Parsed, ParseError> {
     // BuildKit ignores a UTF-8 byte order mark, as editors on Windows write one.
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-    let lines: Vec<&str> = src.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let mut lines = Lines::new(src);
     let mut escape = '\\';
-    let mut i = 0;
-    let mut comments = Vec::new();
     // Parser directives: only at the very top, before any blank line, comment or instruction.
-    while i < lines.len() {
-        match directive(lines[i]) {
-            Some((key, value)) => {
-                if key == "escape" {
-                    match value.as_str() {
-                        "`" => escape = '`',
-                        "\\" => escape = '\\',
-                        _ => {
-                            return Err(ParseError {
-                                line: i as u32 + 1,
-                                col: 1,
-                                message: format!("invalid escape directive `{value}`: use \\ or `"),
-                            })
-                        }
-                    }
+    while let Some(line) = lines.get() {
+        let Some((key, value)) = directive(line) else { break };
+        if key == "escape" {
+            match value.as_str() {
+                "`" => escape = '`',
+                "\\" => escape = '\\',
+                _ => {
+                    return Err(ParseError {
+                        line: lines.number(),
+                        col: 1,
+                        message: format!("invalid escape directive {}: use \\ or `", quote(&value)),
+                    })
                 }
-                comments.push((i as u32 + 1, lines[i].trim().to_string()));
-                i += 1;
             }
-            None => break,
         }
+        lines.advance();
     }
     let mut instructions = Vec::new();
-    while i < lines.len() {
-        let line = lines[i];
+    while let Some(line) = lines.get() {
         let trimmed = line.trim_start();
-        if trimmed.is_empty() {
-            i += 1;
-            continue;
-        }
-        if trimmed.starts_with('#') {
-            comments.push((i as u32 + 1, trimmed.to_string()));
-            i += 1;
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            lines.advance();
             continue;
         }
         let indent = line.len() - trimmed.len();
         let keyword_len = trimmed.find(|c: char| c.is_whitespace()).unwrap_or(trimmed.len());
         let keyword = trimmed[..keyword_len].to_ascii_uppercase();
-        let start_line = i as u32 + 1;
+        let start_line = lines.number();
         if !KEYWORDS.contains(&keyword.as_str()) {
-            let shown: String = trimmed[..keyword_len].chars().take(40).collect();
             return Err(ParseError {
                 line: start_line,
                 col: indent as u32 + 1,
-                message: format!("unknown instruction `{shown}`"),
+                message: format!("unknown instruction {}", quote(&trimmed[..keyword_len])),
+            });
+        }
+        if instructions.len() >= MAX_INSTRUCTIONS {
+            return Err(ParseError {
+                line: start_line,
+                col: indent as u32 + 1,
+                message: format!(
+                    "more than {MAX_INSTRUCTIONS} instructions: berth does not audit files this large; split the build"
+                ),
             });
         }
         let mut text = String::new();
         let mut segments = vec![Segment { offset: 0, line: start_line, col: (indent + keyword_len) as u32 + 1 }];
         text.push_str(&trimmed[keyword_len..]);
+        let mut end_line = start_line;
         while continues(&text, escape) {
             let cut = text.trim_end().len() - escape.len_utf8();
             text.truncate(cut);
-            i += 1;
-            if i >= lines.len() {
-                break;
-            }
-            let next = lines[i];
+            lines.advance();
+            let Some(next) = lines.get() else { break };
+            end_line = lines.number();
             let next_trimmed = next.trim_start();
-            if next_trimmed.starts_with('#') {
-                comments.push((i as u32 + 1, next_trimmed.to_string()));
+            if next_trimmed.starts_with('#') || next_trimmed.is_empty() {
+                // Comments and blank lines inside a continuation are dropped; the line goes on.
                 text.push(escape);
                 continue;
             }
-            if next_trimmed.is_empty() {
-                text.push(escape);
-                continue;
-            }
-            segments.push(Segment { offset: text.len(), line: i as u32 + 1, col: 1 });
+            segments.push(Segment { offset: text.len(), line: lines.number(), col: 1 });
             text.push_str(next);
         }
-        let end_line = (i as u32 + 1).min(lines.len() as u32);
-        i += 1;
+        lines.advance();
         let mut instruction = build(&keyword, text, segments, 0, start_line, indent as u32 + 1, end_line)?;
         let heredoc_owner = match &instruction.onbuild {
             Some(inner) => inner.keyword.clone(),
@@ -140,40 +174,34 @@ pub(super) fn parse(src: &str) -> Result<Parsed, ParseError> {
             let markers = heredoc_markers(&instruction.text[instruction.args_offset..]);
             for (marker, strip_tabs) in markers {
                 let mut body_start = None;
-                let mut body = String::new();
-                let first_line = i as u32 + 1;
+                let mut body_len = 0;
+                let first_line = lines.number();
                 let mut closed = false;
-                while i < lines.len() {
-                    let raw = lines[i];
+                while let Some(raw) = lines.get() {
+                    let number = lines.number();
+                    lines.advance();
                     let candidate = if strip_tabs { raw.trim_start_matches('\t') } else { raw };
-                    i += 1;
                     if candidate == marker {
                         closed = true;
+                        instruction.end_line = number;
                         break;
                     }
                     instruction.text.push('\n');
                     let offset = instruction.text.len();
                     body_start.get_or_insert(offset);
-                    instruction.segments.push(Segment { offset, line: i as u32, col: 1 });
+                    instruction.segments.push(Segment { offset, line: number, col: 1 });
                     instruction.text.push_str(candidate);
-                    body.push_str(candidate);
-                    body.push('\n');
+                    body_len = instruction.text.len() - body_start.unwrap_or(offset);
                 }
                 if !closed {
                     return Err(ParseError {
                         line: first_line.saturating_sub(1).max(1),
                         col: 1,
-                        message: format!("heredoc `{marker}` is never closed"),
+                        message: format!("heredoc {} is never closed", quote(&marker)),
                     });
                 }
-                instruction.end_line = i as u32;
                 let offset = body_start.unwrap_or(instruction.text.len());
-                instruction.heredocs.push(Heredoc {
-                    marker,
-                    offset,
-                    len: body.len().saturating_sub(1),
-                    line: first_line,
-                });
+                instruction.heredocs.push(Heredoc { marker, offset, len: body_len, line: first_line });
             }
             if let Some(first) = instruction.heredocs.first() {
                 instruction.args_end = instruction.args_end.min(first.offset.saturating_sub(1));
@@ -182,12 +210,14 @@ pub(super) fn parse(src: &str) -> Result<Parsed, ParseError> {
                     inner.text = instruction.text.clone();
                     inner.segments = instruction.segments.clone();
                     inner.heredocs = instruction.heredocs.clone();
+                    inner.end_line = instruction.end_line;
                 }
             }
         }
+        instruction.index_chars();
         instructions.push(instruction);
     }
-    Ok(Parsed { instructions, escape, comments })
+    Ok(Parsed { instructions, escape })
 }
 
 /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` outside quotes, in order.
@@ -285,6 +315,10 @@ fn build(
         json: None,
         heredocs: Vec::new(),
         onbuild: None,
+        shell: Default::default(),
+        scripts: Vec::new(),
+        words: Vec::new(),
+        char_marks: Vec::new(),
     };
     if keyword == "ONBUILD" {
         let rest = &instruction.text[pos..];
@@ -297,7 +331,7 @@ fn build(
             return Err(ParseError {
                 line,
                 col,
-                message: format!("ONBUILD cannot wrap `{}`", rest[..inner_len].chars().take(40).collect::<String>()),
+                message: format!("ONBUILD cannot wrap {}", quote(&rest[..inner_len])),
             });
         }
         let inner = build(

@@ -1,5 +1,6 @@
 //! BD012: ADD where COPY (or a verified download) belongs.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -34,6 +35,9 @@ ADD --checksum=sha256:24454f830cdd... https://example.com/tool.tar.gz /opt/
 ```
 
 ## Compared with other linters
+hadolint DL3020 accepts ADD of a URL; berth reports a download without `--checksum`. Both
+accept archives, compressed ones included (`.tar.gz`, `.gz`, `.bz2`, `.xz`), which ADD may
+unpack.
 hadolint DL3020 is an `error`. berth rates ADD medium, as the consolidated rule table does: a local ADD behaves like COPY unless it meets an archive, and the remote-fetch case is what makes it a security concern.
 
 ## References
@@ -44,8 +48,9 @@ hadolint DL3020 is an `error`. berth rates ADD medium, as the consolidated rule 
     check: Check::Dockerfile(check),
 };
 
-const ARCHIVES: &[&str] =
-    &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst"];
+/// What ADD may unpack: tar archives, plain or compressed (it sniffs the content, so a `.gz` may
+/// hold a tar).
+const ARCHIVES: &[&str] = &[".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".tzst", ".gz", ".bz2", ".xz", ".zst"];
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {
@@ -58,10 +63,10 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             let remote = source.contains("://") || source.starts_with("git@");
             if remote {
                 if instruction.flag("checksum").is_none() {
-                    sink.at(line, col, format!("ADD downloads `{source}` with no checksum"));
+                    sink.at(line, col, format!("ADD downloads {} with no checksum", quote(&source)));
                 }
             } else if !ARCHIVES.iter().any(|ext| source.to_ascii_lowercase().ends_with(ext)) {
-                sink.at(line, col, format!("ADD of local `{source}`: use COPY"));
+                sink.at(line, col, format!("ADD of local {}: use COPY", quote(&source)));
             }
         }
     }

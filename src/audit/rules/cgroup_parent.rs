@@ -41,7 +41,7 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if let Some(node) = svc.get("cgroup_parent") {
-            sink.scoped(node.line, node.col, svc.name, "the container is placed in a custom cgroup");
+            svc.report(sink, node, "the container is placed in a custom cgroup");
         }
     }
 }

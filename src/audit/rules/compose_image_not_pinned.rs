@@ -1,5 +1,6 @@
 //! BC006: images without a digest (opt-in).
 
+use super::compose_image_tag::moving;
 use crate::audit::compose::ComposeFile;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
@@ -12,7 +13,7 @@ pub static RULE: Rule = Rule {
     summary: "A service image is not pinned by digest.",
     fix: "Append the digest (`postgres:18.6-trixie@sha256:...`) and let Dependabot or Renovate update it.",
     docs: r#"## What it does
-**Opt-in** (`enable: [BC006]`). Flags `image:` without `@sha256:` (after `${VAR:-default}` interpolation).
+**Opt-in** (`enable: [BC006]`). Flags `image:` without `@sha256:` (after `${VAR:-default}` interpolation) whose tag names a release; an image without a tag or with a moving one is BC007's, whose fix adds the digest too. A service with `build:` is skipped: its `image:` names the image that is built.
 
 ## Why is this bad?
 A tag is mutable: the same file can start a different image tomorrow. It is opt-in for the reason BD006 is: a digest can only come from a registry, which berth does not ask at generation time (compose-lint CL-0019 flags it by default).
@@ -42,8 +43,10 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if let Some((image, node)) = svc.image() {
-            if !image.unresolved && !image.text.contains('@') {
-                sink.scoped(node.line, node.col, svc.name, format!("`{}` is not pinned by digest", image.text));
+            // A moving tag is BC007's: one finding per image, and its fix adds the digest too.
+            let built = svc.get("build").is_some();
+            if !built && !image.unresolved && !image.text.contains('@') && moving(&image.text).is_none() {
+                svc.report(sink, node, format!("{} is not pinned by digest", crate::shown::value(&image.text)));
             }
         }
     }
@@ -59,7 +62,7 @@ mod tests {
         assert_eq!(
             lines(
                 &RULE,
-                "services:\n  a:\n    image: postgres:18\n  b:\n    image: postgres:18@sha256:aa\n  c:\n    build: .\n"
+                "services:\n  a:\n    image: postgres:18\n  b:\n    image: postgres:18@sha256:aa\n  c:\n    build: .\n  d:\n    image: postgres\n"
             ),
             [3]
         );

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A service that runs a ready-made image has no `healthcheck:`.",
     fix: "Add a `healthcheck:` that probes the service (for postgres: `pg_isready -h 127.0.0.1`), or `healthcheck: {disable: true}` to opt out on purpose.",
     docs: r#"## What it does
-Flags services with `image:` and no `build:` that have no `healthcheck:`. Services built from a Dockerfile get their check from its HEALTHCHECK (BD030). `disable: true` is an accepted, explicit opt-out.
+Flags services with `image:` and no `build:` that have no `healthcheck:`. Services built from a Dockerfile get their check from its HEALTHCHECK (BD030). `disable: true` is an accepted, explicit opt-out. A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 Without a check, `depends_on: {condition: service_healthy}` cannot be used and a hung database looks alive. Official images ship no HEALTHCHECK on purpose.
@@ -43,7 +43,7 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if svc.get("image").is_some() && svc.get("build").is_none() && svc.get("healthcheck").is_none() {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "the service has no health check");
+            svc.report_missing(sink, None, "the service has no health check");
         }
     }
 }

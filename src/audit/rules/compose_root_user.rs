@@ -46,7 +46,7 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
         if let Some(node) = svc.get("user") {
             let user = crate::audit::compose::text(node).map(|t| t.text).unwrap_or_default();
             if matches!(user.split(':').next().unwrap_or("").trim(), "root" | "0") {
-                sink.scoped(node.line, node.col, svc.name, format!("the service runs as `{user}`"));
+                svc.report(sink, node, format!("the service runs as {}", crate::shown::value(&user)));
             }
         }
     }

@@ -43,7 +43,7 @@ RUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, scripts) in runs(input.file) {
-        for script in &scripts {
+        for script in scripts {
             for offset in remote_script_runs(script) {
                 let (line, col) = instruction.position(offset);
                 sink.at(line, col, "a downloaded script is run without checking what it is");

@@ -1,6 +1,6 @@
 //! BC010: capabilities that reach the host.
 
-use super::host_control_capability::{normalise, HOST_REACHING};
+use crate::audit::compose::capabilities::{self, Reach};
 use crate::audit::compose::ComposeFile;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
@@ -46,9 +46,8 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         for (cap, node) in svc.strings("cap_add") {
-            let cap = normalise(&cap);
-            if HOST_REACHING.contains(&cap.as_str()) {
-                sink.scoped(node.line, node.col, svc.name, format!("`cap_add: {cap}` reaches host-wide kernel state"));
+            if let Ok((name, Reach::HostWide)) = capabilities::judge(&cap) {
+                svc.report(sink, node, format!("`cap_add: {name}` reaches host-wide kernel state"));
             }
         }
     }

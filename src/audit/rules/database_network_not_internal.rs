@@ -1,6 +1,6 @@
 //! BC023: databases on networks with a route out.
 
-use crate::audit::compose::ComposeFile;
+use crate::audit::compose::{is_datastore, ComposeFile};
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -46,37 +46,6 @@ networks:
     check: Check::Compose(check),
 };
 
-const DATASTORES: &[&str] = &[
-    "postgres",
-    "postgis/postgis",
-    "mysql",
-    "mariadb",
-    "mongo",
-    "redis",
-    "valkey/valkey",
-    "elasticsearch",
-    "opensearchproject/opensearch",
-    "memcached",
-    "cassandra",
-    "couchdb",
-    "neo4j",
-    "clickhouse/clickhouse-server",
-    "timescale/timescaledb",
-    "bitnami/postgresql",
-    "bitnami/mysql",
-    "bitnami/redis",
-    "rabbitmq",
-    "minio/minio",
-];
-
-/// Whether a service runs a database or other data store, judged by its image.
-pub fn is_datastore(svc: &crate::audit::compose::Service) -> bool {
-    svc.image().is_some_and(|(image, _)| {
-        let parsed = crate::audit::dockerfile::ImageRef::parse(&image.text);
-        DATASTORES.contains(&parsed.repository())
-    })
-}
-
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if !is_datastore(&svc) || svc.get("network_mode").is_some() {
@@ -91,14 +60,14 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
                 .filter(|n| file.network(n).and_then(|def| def.get("internal")).and_then(|i| i.as_bool()) != Some(true))
                 .collect()
         };
-        if !open.is_empty() {
-            let node = svc.get("networks").unwrap_or(svc.key);
-            sink.scoped(
-                node.line,
-                node.col,
-                svc.name,
-                format!("the database is on a network with a route out: {}", open.join(", ")),
-            );
+        if open.is_empty() {
+            continue;
+        }
+        let open: Vec<String> = open.iter().map(|n| crate::shown::value(n)).collect();
+        let message = format!("the database is on a network with a route out: {}", open.join(", "));
+        match svc.get("networks") {
+            Some(node) => svc.report(sink, node, message),
+            None => svc.report_missing(sink, None, message),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! BC024: database ports published on the host.
 
-use super::database_network_not_internal::is_datastore;
-use crate::audit::compose::ComposeFile;
+use crate::audit::compose::{is_datastore, ComposeFile};
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -46,7 +45,7 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if is_datastore(&svc) {
             for port in svc.ports() {
-                sink.scoped(port.node.line, port.node.col, svc.name, "the database is published on the host");
+                svc.report(sink, port.node, "the database is published on the host");
             }
         }
     }

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         "A service joins no declared network, so it shares the project's default network with every other service.",
     fix: "Declare networks and attach each service to the ones it needs (`internal: true` for back ends).",
     docs: r#"## What it does
-Flags a service with no `networks:` and no `network_mode`.
+Flags a service with no `networks:` and no `network_mode`. A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 Every service on the default network can reach every other one; segmenting limits what a compromised service can talk to.
@@ -46,12 +46,7 @@ networks:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if svc.get("networks").is_none() && svc.get("network_mode").is_none() {
-            sink.scoped(
-                svc.key.line,
-                svc.key.col,
-                svc.name,
-                "the service is on the default network with every other service",
-            );
+            svc.report_missing(sink, None, "the service is on the default network with every other service");
         }
     }
 }
@@ -64,8 +59,8 @@ mod tests {
     #[test]
     fn flags_services_without_networks() {
         assert_eq!(
-            lines(&RULE, "services:\n  a:\n    networks: [b]\n  c:\n    image: x:1\n  d:\n    network_mode: none\n"),
-            [4]
+            lines(&RULE, "services:\n  a:\n    image: x:1\n    networks: [b]\n  c:\n    image: x:1\n  d:\n    image: x:1\n    network_mode: none\n  e:\n    ports: ['80:80']\n"),
+            [5]
         );
     }
 }

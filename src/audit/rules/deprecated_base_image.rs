@@ -1,5 +1,6 @@
 //! BD007: a base image that no longer receives updates.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -45,7 +46,7 @@ pub fn deprecated(repository: &str, tag: Option<&str>) -> Option<String> {
     if let Some(name) = repository.strip_prefix("distroless/") {
         if name.ends_with("-debian11") || name.ends_with("-debian10") || name == "python3-debian12" || name == "python3"
         {
-            return Some(format!("distroless `{name}` is no longer built"));
+            return Some(format!("distroless {} is no longer built", quote(name)));
         }
     }
     if repository == "python" {
@@ -63,7 +64,7 @@ pub fn deprecated(repository: &str, tag: Option<&str>) -> Option<String> {
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (from, image, text) in from_images(input.file) {
         if let Some(why) = deprecated(image.repository(), image.tag.as_deref()) {
-            sink.at(from.line, from.col, format!("`{text}`: {why}"));
+            sink.at(from.line, from.col, format!("{}: {why}", quote(&text)));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! BC002: the container runtime socket mounted.
 
-use crate::audit::compose::ComposeFile;
+use crate::audit::compose::{exposure, ComposeFile, Exposure, Mount, Via};
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -9,11 +9,12 @@ pub static RULE: Rule = Rule {
     name: "docker-socket-mounted",
     kind: FileKind::Compose,
     severity: Severity::Critical,
-    summary: "A service mounts the Docker (or containerd, CRI-O, Podman) socket, or the directory holding it.",
+    summary:
+        "A service mounts a control socket (Docker, containerd, CRI-O, Podman, systemd) or a directory holding one.",
     fix:
         "Remove the mount; if a tool needs the API, put docker-socket-proxy in front with only the endpoints it needs.",
     docs: r#"## What it does
-Flags bind mounts of `docker.sock`, `containerd.sock`, `crio.sock`, `podman.sock`, and of `/`, `/run`, `/var/run` that contain them, whatever the mode: `:ro` does not make the API read-only.
+Flags host paths that reach a control socket, whatever the mode (`:ro` does not make the API read-only): the sockets of Docker, containerd, CRI-O, Podman and BuildKit by name, systemd's private socket (`/run/systemd/private`, which starts commands on the host), and every directory holding one (`/run/containerd`, `/run/systemd`, `/run`, `/var/run`, `/var`, `/`). Paths are normalised as Docker does (`/.`, `//run`, `/run/.`), and host paths also count when they arrive through a named volume that is a bind (`driver_opts: {type: none, o: bind, device: /var/run/docker.sock}`) or a `file:` secret or config.
 
 ## Why is this bad?
 The socket is the Docker API: whoever can write to it starts a privileged container with the host's root filesystem mounted.
@@ -46,21 +47,23 @@ services:
 
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
-        for mount in svc.mounts() {
-            let Some(source) = mount.source.as_deref().filter(|_| mount.kind == "bind") else { continue };
-            let path = source.trim_end_matches('/');
-            let socket = ["docker.sock", "containerd.sock", "crio.sock", "podman.sock", "dockershim.sock"]
-                .iter()
-                .any(|s| path.ends_with(s));
-            if socket || matches!(path, "" | "/run" | "/var/run" | "/run/containerd" | "/var/run/docker") {
-                sink.scoped(
-                    mount.node.line,
-                    mount.node.col,
-                    svc.name,
-                    format!("`{source}` gives the container the container runtime's API"),
-                );
+        for mount in svc.host_mounts() {
+            let Some(host) = mount.host.as_deref() else { continue };
+            if let Some(Exposure::Control(what)) = exposure(host) {
+                svc.report(sink, mount.node, format!("{} gives the container {what}", described(&mount)));
             }
         }
+    }
+}
+
+/// How a host mount is named in a message: the host path, and how it gets in when that is not
+/// a plain bind.
+pub fn described(mount: &Mount) -> String {
+    let host = crate::shown::value(mount.host.as_deref().unwrap_or(""));
+    match &mount.via {
+        Via::Volume => host,
+        Via::NamedVolume(name) => format!("{host} (the bind behind volume {})", crate::shown::value(name)),
+        Via::File(kind, name) => format!("{host} (the file behind {kind} {})", crate::shown::value(name)),
     }
 }
 
@@ -71,7 +74,13 @@ mod tests {
 
     #[test]
     fn flags_sockets_in_any_syntax_and_mode() {
-        let text = "services:\n  a:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n      - type: bind\n        source: /run/containerd/containerd.sock\n        target: /c.sock\n      - data:/data\n      - /:/host\n";
-        assert_eq!(lines(&RULE, text), [4, 5, 9]);
+        let text = "services:\n  a:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n      - type: bind\n        source: /run/containerd/containerd.sock\n        target: /c.sock\n      - data:/data\n      - /:/host\n      - /.:/dot\n      - /var:/var\n      - /run/myapp:/x\n";
+        assert_eq!(lines(&RULE, text), [4, 5, 9, 10, 11]);
+    }
+
+    #[test]
+    fn follows_named_volumes_and_file_secrets() {
+        let text = "services:\n  a:\n    volumes: [sock:/tmp/x.sock]\n    secrets: [run]\nvolumes:\n  sock:\n    driver_opts: {type: none, device: /var/run/docker.sock, o: bind}\nsecrets:\n  run:\n    file: /var/run\n";
+        assert_eq!(lines(&RULE, text), [3, 4]);
     }
 }

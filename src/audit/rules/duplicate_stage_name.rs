@@ -1,5 +1,6 @@
 //! BD034: two stages with the same name.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -39,12 +40,12 @@ hadolint DL3024 is an `error`; berth rates it low: BuildKit already refuses such
 };
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
-    let stages = &input.file.stages;
-    for (i, stage) in stages.iter().enumerate() {
+    let mut seen = std::collections::HashSet::new();
+    for stage in &input.file.stages {
         if let Some(name) = &stage.name {
-            if stages[..i].iter().any(|s| s.name.as_ref() == Some(name)) {
+            if !seen.insert(name) {
                 let from = &input.file.instructions[stage.from];
-                sink.at(from.line, from.col, format!("stage name `{name}` is already used"));
+                sink.at(from.line, from.col, format!("stage name {} is already used", quote(name)));
             }
         }
     }

@@ -1,6 +1,6 @@
 //! BC004: the host network namespace.
 
-use crate::audit::compose::ComposeFile;
+use crate::audit::compose::{text, ComposeFile};
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -44,8 +44,8 @@ services:
 
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
-        if let Some(node) = svc.get("network_mode").filter(|n| n.as_str() == Some("host")) {
-            sink.scoped(node.line, node.col, svc.name, "the service shares the host's network namespace");
+        if let Some(node) = svc.get("network_mode").filter(|n| text(n).is_some_and(|t| t.text == "host")) {
+            svc.report(sink, node, "the service shares the host's network namespace");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! BD006 (opt-in): FROM without a digest.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -46,7 +47,7 @@ FROM python:3.13-slim-trixie@sha256:0123...
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (from, image, text) in from_images(input.file) {
         if image.digest.is_none() {
-            sink.at(from.line, from.col, format!("`{text}` is not pinned by digest"));
+            sink.at(from.line, from.col, format!("{} is not pinned by digest", quote(&text)));
         }
     }
 }

@@ -1,5 +1,6 @@
 //! BD005: FROM an image tagged `latest`.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -41,7 +42,7 @@ FROM python:3.13-slim-trixie
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (from, image, text) in from_images(input.file) {
         if image.tag.as_deref() == Some("latest") && image.digest.is_none() {
-            sink.at(from.line, from.col, format!("`{text}` uses the moving `latest` tag"));
+            sink.at(from.line, from.col, format!("{} uses the moving `latest` tag", quote(&text)));
         }
     }
 }

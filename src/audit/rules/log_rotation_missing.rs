@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     fix:
         "Set `logging: {driver: json-file, options: {max-size: \"10m\", max-file: \"3\"}}`, or use the `local` driver.",
     docs: r#"## What it does
-Flags a service whose logging driver is `json-file` (the engine default, also when `logging:` is absent) without a `max-size` option. `local`, `journald`, `syslog`, `fluentd` and other drivers rotate or ship logs and pass. No other linter checks this. If the daemon's `log-opts` (daemon.json) already rotate every container's logs, which a compose file cannot show, disable the rule in `.berth-audit.yml` with that reason.
+Flags a service whose logging driver is `json-file` (the engine default, also when `logging:` is absent) without a `max-size` option. `local`, `journald`, `syslog`, `fluentd` and other drivers rotate or ship logs and pass. No other linter checks this. If the daemon's `log-opts` (daemon.json) already rotate every container's logs, which a compose file cannot show, disable the rule in `.berth-audit.yml` with that reason. A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 `json-file` keeps logs forever by default (`max-size: -1`): a chatty or attacked service fills the host's disk and takes every other service down with it.
@@ -54,11 +54,9 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
             .and_then(|o| o.get("max-size"))
             .is_some_and(|m| !m.is_null() && m.as_str() != Some("-1"));
         if driver == "json-file" && !rotated {
-            let node = svc.node.entry("logging").map_or(svc.key, |(k, _)| k);
-            sink.scoped(
-                node.line,
-                node.col,
-                svc.name,
+            svc.report_missing(
+                sink,
+                svc.node.entry("logging").map(|(k, _)| k),
                 "logs are not rotated: json-file keeps them forever without `max-size`",
             );
         }
@@ -72,7 +70,7 @@ mod tests {
 
     #[test]
     fn flags_unrotated_json_file() {
-        let text = "services:\n  a:\n    image: x:1\n  b:\n    logging:\n      options: {max-size: 10m}\n  c:\n    logging:\n      driver: local\n  d:\n    logging:\n      driver: json-file\n";
-        assert_eq!(lines(&RULE, text), [2, 11]);
+        let text = "services:\n  a:\n    image: x:1\n  b:\n    image: x:1\n    logging:\n      options: {max-size: 10m}\n  c:\n    image: x:1\n    logging:\n      driver: local\n  d:\n    image: x:1\n    logging:\n      driver: json-file\n  e:\n    volumes: [data:/data]\n";
+        assert_eq!(lines(&RULE, text), [2, 14]);
     }
 }

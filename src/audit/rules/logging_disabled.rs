@@ -1,6 +1,6 @@
 //! BC020: logging turned off.
 
-use crate::audit::compose::ComposeFile;
+use crate::audit::compose::{text, ComposeFile};
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -44,8 +44,9 @@ services:
 
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
-        if let Some(node) = svc.get("logging").and_then(|l| l.get("driver")).filter(|d| d.as_str() == Some("none")) {
-            sink.scoped(node.line, node.col, svc.name, "logging is turned off");
+        let driver = svc.get("logging").and_then(|l| l.get("driver"));
+        if let Some(node) = driver.filter(|d| text(d).is_some_and(|t| t.text.trim().eq_ignore_ascii_case("none"))) {
+            svc.report(sink, node, "logging is turned off");
         }
     }
 }

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "The final stage has no HEALTHCHECK.",
     fix: "Add an exec-form probe of the real service (`HEALTHCHECK CMD [\"/venv/bin/python\", \"-c\", \"...\"]`), or `HEALTHCHECK NONE` with a comment saying why.",
     docs: r#"## What it does
-Flags a final stage with no `HEALTHCHECK`, counting one inherited from a stage it builds on. `HEALTHCHECK NONE` is an explicit, accepted opt-out.
+Flags a final stage with no `HEALTHCHECK`, counting one inherited from a stage it builds on. `HEALTHCHECK NONE` is an explicit, accepted opt-out. A final stage `FROM scratch` with no `ENTRYPOINT` or `CMD` only carries files (an export stage) and is not judged.
 
 ## Why is this bad?
 Without a health check, a hung process looks healthy: restart policies, `depends_on: service_healthy` and orchestrators cannot react. Low severity: anchors disagree (hadolint DL3057 is off by default), and a compose `healthcheck:` can supply it instead.
@@ -30,6 +30,10 @@ HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-c", "import urllib.requ
 CMD ["python", "app.py"]
 ```
 
+## Compared with other linters
+hadolint DL3057 is off by default; it also warns on a final stage `FROM scratch` with no
+ENTRYPOINT or CMD, which berth treats as an export stage.
+
 ## References
 - CIS Docker Benchmark 4.6; hadolint DL3057; checkov CKV_DOCKER_2; dockle CIS-DI-0006; KICS b03a748a
 "#,
@@ -40,6 +44,9 @@ CMD ["python", "app.py"]
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     let file = input.file;
     let Some(stage) = file.final_stage() else { return };
+    if super::missing_user::export_only(file) {
+        return;
+    }
     if final_lineage(file).iter().flat_map(|(_, body)| body.iter()).any(|i| i.keyword == "HEALTHCHECK") {
         return;
     }
@@ -57,5 +64,6 @@ mod tests {
         assert_eq!(lines(&RULE, "FROM a AS b\nHEALTHCHECK CMD [\"x\"]\nFROM c\n"), [3]);
         assert!(lines(&RULE, "FROM a\nHEALTHCHECK NONE\n").is_empty());
         assert!(lines(&RULE, "FROM a AS b\nHEALTHCHECK CMD [\"x\"]\nFROM b\n").is_empty());
+        assert!(lines(&RULE, "FROM a AS b\nFROM scratch\nCOPY --from=b /out /\n").is_empty(), "an export stage");
     }
 }

@@ -4,6 +4,7 @@
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
+use super::root_until_entrypoint::privilege_drop;
 use super::support::{final_lineage, final_user};
 
 pub static RULE: Rule = Rule {
@@ -23,9 +24,17 @@ official image. A vulnerability in the application then gives root inside the co
 shorter path to the host. hadolint (DL3002) and checkov (CKV_DOCKER_8) only catch an explicit
 `USER root`; this rule catches the implicit case (hadolint #328, #650).
 
+A final stage `FROM scratch` with no `ENTRYPOINT` or `CMD` only carries files (an export stage
+for `docker build --output`) and is not judged; one that runs a program (`ENTRYPOINT
+["/app"]`) runs it as uid 0 unless it sets `USER`, and is flagged. An image whose entrypoint
+visibly drops to another user (`gosu`, `su-exec`, `setpriv`...) is reported by BD043 instead,
+at a lower severity.
+
 Base images documented to run as a non-root user are accepted: tags with `nonroot` (distroless),
-Chainguard images (`cgr.dev/chainguard/*`, except `-dev` tags), `bitnami/*` and `*-unprivileged`
-images. Any other such base needs an inline waiver with the reason
+Chainguard images (`cgr.dev/chainguard/*`, except `-dev` tags), `bitnami/*`, `*-unprivileged`,
+the Jupyter Docker Stacks (`jupyter/*`, `quay.io/jupyter/*`: user `jovyan`), Elastic's
+`docker.elastic.co/{elasticsearch,logstash,kibana}/*` (uid 1000) and Windows Nano Server images
+(`ContainerUser`). Any other such base needs an inline waiver with the reason
 (`# berth: ignore=BD001 the base image runs as uid 65532`).
 
 ## Example
@@ -61,17 +70,30 @@ fn runs_as_non_root(image: &str) -> bool {
         || image.name.starts_with("cgr.dev/chainguard/") && !tag.contains("dev")
         || repository.starts_with("bitnami/")
         || repository.ends_with("-unprivileged")
+        || repository.starts_with("jupyter/")
+        || ["elasticsearch/", "logstash/", "kibana/"]
+            .iter()
+            .any(|r| repository.starts_with(r) && image.name.starts_with("docker.elastic.co/"))
+        || (image.is_windows() && (repository.contains("nanoserver") || tag.contains("nanoserver")))
+}
+
+/// A final stage that only carries files (`FROM scratch`, no ENTRYPOINT or CMD): an export
+/// stage for `docker build --output`, which never runs.
+pub fn export_only(file: &crate::audit::dockerfile::Dockerfile) -> bool {
+    let lineage = final_lineage(file);
+    lineage.first().is_some_and(|(s, _)| s.image.as_deref().is_some_and(|i| i.eq_ignore_ascii_case("scratch")))
+        && !lineage.iter().flat_map(|(_, body)| body.iter()).any(|i| matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT"))
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     let file = input.file;
     let Some(stage) = file.final_stage() else { return };
-    if final_user(file).is_some() {
+    if final_user(file).is_some() || export_only(file) {
         return;
     }
     let lineage = final_lineage(file);
     let nonroot_base = lineage.first().and_then(|(s, _)| s.image.as_deref()).is_some_and(runs_as_non_root);
-    if lineage.first().is_some_and(|(s, _)| s.image.as_deref() == Some("scratch")) || nonroot_base {
+    if nonroot_base || privilege_drop(input).is_some() {
         return;
     }
     let from = &file.instructions[stage.from];
@@ -98,8 +120,17 @@ mod tests {
         assert!(lines(&RULE, "FROM a\nUSER 10001:10001\n").is_empty());
         assert!(lines(&RULE, "FROM a AS base\nUSER 1000\nFROM base\nCMD [\"x\"]\n").is_empty());
         assert!(lines(&RULE, "FROM gcr.io/distroless/python3-debian13:nonroot\nCMD [\"x\"]\n").is_empty());
-        assert!(lines(&RULE, "FROM scratch\nCOPY app /app\n").is_empty());
-        for base in ["cgr.dev/chainguard/python:latest", "bitnami/postgresql:17", "nginxinc/nginx-unprivileged:1.27"] {
+        assert!(lines(&RULE, "FROM scratch\nCOPY app /app\n").is_empty(), "an export stage never runs");
+        assert_eq!(lines(&RULE, "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"), [1], "uid 0 without USER");
+        assert!(lines(&RULE, "FROM debian:13\nENTRYPOINT [\"gosu\", \"app\", \"x\"]\n").is_empty(), "BD043's case");
+        for base in [
+            "cgr.dev/chainguard/python:latest",
+            "bitnami/postgresql:17",
+            "nginxinc/nginx-unprivileged:1.27",
+            "quay.io/jupyter/scipy-notebook:2025-01-01",
+            "docker.elastic.co/logstash/logstash:9.5.1",
+            "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+        ] {
             assert!(lines(&RULE, &format!("FROM {base}\nCMD [\"x\"]\n")).is_empty(), "{base}");
         }
         assert_eq!(lines(&RULE, "FROM cgr.dev/chainguard/python:latest-dev\n"), [1]);

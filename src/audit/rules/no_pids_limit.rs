@@ -1,5 +1,7 @@
 //! BC018: no process limit.
 
+use super::no_resource_limits::bounded;
+use crate::audit::compose::units;
 use crate::audit::compose::ComposeFile;
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
@@ -12,7 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "A service has no process (PIDs) limit.",
     fix: "Set `pids_limit: 256` (or `deploy.resources.limits.pids`).",
     docs: r#"## What it does
-Flags a service without `pids_limit` or `deploy.resources.limits.pids`, or with `-1`/`0` (unlimited).
+Flags a service without `pids_limit` or `deploy.resources.limits.pids`, or with `-1`/`0` (unlimited), also as a default (`${PIDS:-0}`). A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 A fork bomb or a leak of threads in one container exhausts the host's process table. (compose-lint withdrew its rule because an unset limit falls back to the host's systemd limit; that limit is host-wide, so a per-service limit still isolates services. Hence low severity.)
@@ -41,9 +43,8 @@ services:
 
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
-        let limit = svc.limit(&["pids_limit"], "pids").and_then(|n| n.as_str()).map(str::trim);
-        if matches!(limit, None | Some("-1") | Some("0")) {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "no process limit: set `pids_limit`");
+        if let Err(why) = bounded(&svc.limit(&["pids_limit"], "pids"), units::pids, "process") {
+            svc.report_missing(sink, None, format!("{why}: set `pids_limit`"));
         }
     }
 }
@@ -56,8 +57,8 @@ mod tests {
     #[test]
     fn flags_missing_or_unlimited_pids() {
         assert_eq!(
-            lines(&RULE, "services:\n  a:\n    pids_limit: 256\n  b:\n    pids_limit: -1\n  c:\n    image: x:1\n"),
-            [4, 6]
+            lines(&RULE, "services:\n  a:\n    image: x:1\n    pids_limit: 256\n  b:\n    image: x:1\n    pids_limit: -1\n  c:\n    image: x:1\n  d:\n    pids_limit: 0\n"),
+            [5, 8]
         );
     }
 }

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A service has no restart policy.",
     fix: "Set `restart: unless-stopped` for services, or `restart: on-failure:5` for jobs.",
     docs: r#"## What it does
-Flags a service with neither `restart:` nor `deploy.restart_policy`. Any policy passes: CIS 5.15 prefers `on-failure:5`, but `unless-stopped` is the right policy for long-running services, so the value is not judged.
+Flags a service with neither `restart:` nor `deploy.restart_policy`. Any policy passes: CIS 5.15 prefers `on-failure:5`, but `unless-stopped` is the right policy for long-running services, so the value is not judged. A fragment (neither `image` nor `build`, completed by the file it is merged with) is not judged on its own.
 
 ## Why is this bad?
 Without a policy a crashed service stays down until someone notices.
@@ -43,7 +43,7 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         let set = svc.get("restart").is_some() || svc.get("deploy").and_then(|d| d.get("restart_policy")).is_some();
         if !set {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "no restart policy");
+            svc.report_missing(sink, None, "no restart policy");
         }
     }
 }
@@ -55,6 +55,12 @@ mod tests {
 
     #[test]
     fn flags_missing_policy() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    restart: always\n  b:\n    image: x:1\n"), [4]);
+        assert_eq!(
+            lines(
+                &RULE,
+                "services:\n  a:\n    image: x:1\n    restart: always\n  b:\n    image: x:1\n  c:\n    command: [x]\n"
+            ),
+            [5]
+        );
     }
 }

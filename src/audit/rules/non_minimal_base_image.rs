@@ -1,5 +1,6 @@
 //! BD040: the final stage runs on a full-size language image.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::dockerfile::ImageRef;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
@@ -54,7 +55,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     let tag = image_ref.tag.as_deref().unwrap_or("latest");
     if !["slim", "alpine", "distroless", "minimal", "chiseled"].iter().any(|m| tag.contains(m)) {
         let from = &file.instructions[stage.from];
-        sink.at(from.line, from.col, format!("the final stage runs on the full `{image}` image"));
+        sink.at(from.line, from.col, format!("the final stage runs on the full {} image", quote(image)));
     }
 }
 

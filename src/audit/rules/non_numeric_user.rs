@@ -1,5 +1,6 @@
 //! BD003: USER names a user instead of a uid.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -48,7 +49,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             sink.at(
                 user.line,
                 user.col,
-                format!("USER `{value}` is a name; the uid cannot be checked without the image's /etc/passwd"),
+                format!("USER {} is a name; the uid cannot be checked without the image's /etc/passwd", quote(value)),
             );
         }
     }

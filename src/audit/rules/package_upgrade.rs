@@ -1,6 +1,7 @@
 //! BD023: distribution upgrades inside the image build.
 
 use super::support::{apt_subcommand, for_each_command, pm_subcommand};
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -49,7 +50,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             _ => false,
         };
         if upgrade {
-            sink.at(line, col, format!("`{}` upgrades every package during the build", command.name()));
+            sink.at(line, col, format!("{} upgrades every package during the build", quote(command.name())));
         }
     });
 }

@@ -44,12 +44,7 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if let Some(node) = svc.get("privileged").filter(|n| n.as_bool() == Some(true)) {
-            sink.scoped(
-                node.line,
-                node.col,
-                svc.name,
-                "the service runs privileged: all capabilities and host devices",
-            );
+            svc.report(sink, node, "the service runs privileged: all capabilities and host devices");
         }
     }
 }

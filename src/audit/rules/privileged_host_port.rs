@@ -1,6 +1,6 @@
 //! BC016: host ports below 1024.
 
-use crate::audit::compose::ComposeFile;
+use crate::audit::compose::{is_reverse_proxy, ComposeFile};
 use crate::audit::rule::{Check, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A service publishes a host port below 1024.",
     fix: "Publish a port above 1023 and let a reverse proxy own 80/443.",
     docs: r#"## What it does
-Flags `ports:` entries whose published host port (or the start of a range) is below 1024.
+Flags `ports:` entries whose published host port (or the start of a range) is below 1024. Ports 80 and 443 of a service that is plainly the reverse proxy (a proxy image such as traefik, nginx, caddy or haproxy, or a built service named `proxy`, and no database credentials in its environment) are reported at info severity: serving them is that service's job.
 
 ## Why is this bad?
 Ports below 1024 are the well-known service ports; publishing there from an application container competes with host services and usually means the app is exposed directly instead of through a proxy.
@@ -42,14 +42,24 @@ services:
 
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
+        let proxy = is_reverse_proxy(&svc);
         for port in svc.ports() {
             let Some(published) = port.published.as_deref() else { continue };
-            if published.split('-').next().and_then(|p| p.parse::<u32>().ok()).is_some_and(|p| p < 1024) {
-                sink.scoped(
-                    port.node.line,
-                    port.node.col,
-                    svc.name,
-                    format!("host port {published} is a privileged port"),
+            if published.split('-').next().and_then(|p| p.trim().parse::<u32>().ok()).is_none_or(|p| p >= 1024) {
+                continue;
+            }
+            if proxy && matches!(published, "80" | "443") {
+                svc.report_as(
+                    sink,
+                    port.node,
+                    Severity::Info,
+                    format!("host port {published} is a privileged port, which a reverse proxy is there to serve"),
+                );
+            } else {
+                svc.report(
+                    sink,
+                    port.node,
+                    format!("host port {} is a privileged port", crate::shown::value(published)),
                 );
             }
         }

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A service's root filesystem is writable.",
     fix: "Add `read_only: true` with a `tmpfs` for /tmp and volumes for the paths the service writes.",
     docs: r#"## What it does
-Flags a service without `read_only: true`.
+Flags a service without `read_only: true`. A fragment (neither `image` nor `build`) is not judged on its own.
 
 ## Why is this bad?
 A writable root filesystem lets an attacker drop tools and persist changes to the image's binaries for the life of the container.
@@ -34,6 +34,9 @@ services:
       - /tmp
 ```
 
+## Compared with other linters
+compose-lint CL-0007 also judges a service with neither `image` nor `build`. berth treats it as a fragment, completed by the file it is merged with (its base, or the file that extends it), and does not judge what it lacks on its own.
+
 ## References
 - CIS Docker Benchmark 5.13; OWASP Docker Security Cheat Sheet rule #8
 - compose-lint CL-0007
@@ -45,7 +48,7 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         if svc.get("read_only").and_then(|n| n.as_bool()) != Some(true) {
-            sink.scoped(svc.key.line, svc.key.col, svc.name, "the root filesystem is writable: add `read_only: true`");
+            svc.report_missing(sink, None, "the root filesystem is writable: add `read_only: true`");
         }
     }
 }
@@ -57,6 +60,6 @@ mod tests {
 
     #[test]
     fn flags_writable_root() {
-        assert_eq!(lines(&RULE, "services:\n  a:\n    image: x:1\n  b:\n    read_only: true\n"), [2]);
+        assert_eq!(lines(&RULE, "services:\n  a:\n    image: x:1\n  b:\n    image: x:1\n    read_only: true\n  c:\n    environment: {A: b}\n"), [2]);
     }
 }

@@ -1,5 +1,6 @@
 //! BD033: WORKDIR with a relative path.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -11,7 +12,8 @@ pub static RULE: Rule = Rule {
     summary: "WORKDIR is a relative path, which depends on the base image's working directory.",
     fix: "Use an absolute path: `WORKDIR /app`.",
     docs: r#"## What it does
-Flags `WORKDIR` values that do not start with `/` (or a variable, or a Windows drive).
+Flags `WORKDIR` values that do not start with `/` (or a variable, or a Windows drive), after
+removing quotes as BuildKit does: `WORKDIR '/usr/local'` and `WORKDIR "/usr/local"` are absolute.
 
 ## Why is this bad?
 A relative WORKDIR resolves against whatever the base image set; a base image change silently moves the application.
@@ -36,17 +38,29 @@ hadolint DL3000 is an `error`; berth rates it low: it is a correctness issue of 
     check: Check::Dockerfile(check),
 };
 
+/// `C:\\`, `C:/`, `c:`: a Windows drive path.
+fn windows_absolute(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.next() == Some(':')
+}
+
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {
-        let path = instruction.args().trim().trim_matches('"');
-        let windows = path.len() > 1 && path.as_bytes()[1] == b':';
-        if instruction.keyword == "WORKDIR"
-            && !path.is_empty()
-            && !path.starts_with('/')
-            && !path.starts_with('$')
-            && !windows
-        {
-            sink.at(instruction.line, instruction.col, format!("WORKDIR `{path}` is relative"));
+        if instruction.keyword != "WORKDIR" {
+            continue;
+        }
+        let raw = instruction.args().trim();
+        // The path as BuildKit sees it: quotes removed (`WORKDIR '/usr/local'` is absolute).
+        let Some(word) = instruction.words().first() else { continue };
+        let path = word.text.as_str();
+        let absolute = path.starts_with('/')
+            || word.expands
+            || windows_absolute(path)
+            || windows_absolute(raw)
+            || raw.starts_with(['\\', '$']);
+        if !path.is_empty() && !absolute {
+            let (line, col) = instruction.position(word.start);
+            sink.at(line, col, format!("WORKDIR {} is relative", quote(path)));
         }
     }
 }
@@ -59,5 +73,11 @@ mod tests {
     #[test]
     fn flags_relative_paths() {
         assert_eq!(lines(&RULE, "FROM a\nWORKDIR app\nWORKDIR /app\nWORKDIR $HOME\n"), [2]);
+    }
+
+    #[test]
+    fn quotes_are_removed_first() {
+        let text = "FROM a\nWORKDIR '/usr/local'\nWORKDIR \"/usr/local\"\nWORKDIR 'relative/dir'\nWORKDIR \"relative/dir\"\nWORKDIR \"${dir}\"\nWORKDIR 'C:\\'\nWORKDIR \"C:/\"\nWORKDIR C:/\n";
+        assert_eq!(lines(&RULE, text), [4, 5]);
     }
 }

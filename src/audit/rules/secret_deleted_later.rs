@@ -1,5 +1,8 @@
 //! BD011: a credential file written in one layer and deleted in a later one.
 
+use crate::audit::dockerfile::quote;
+use std::collections::BTreeMap;
+
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::secrets::{is_secret_file, secret_in_text};
 use crate::report::Severity;
@@ -43,12 +46,25 @@ RUN --mount=type=secret,id=api_token \
     check: Check::Dockerfile(check),
 };
 
+/// The first write of `path`, or of a file under it, by an earlier instruction.
+fn earlier_write(written: &BTreeMap<String, u32>, path: &str) -> Option<u32> {
+    if let Some(line) = written.get(path) {
+        return Some(*line);
+    }
+    // Keys under `path/` sort between `path/` and `path0` ('0' follows '/').
+    let below = format!("{path}/");
+    let above = format!("{path}0");
+    written.range(below..above).next().map(|(_, line)| *line)
+}
+
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     let file = input.file;
     for stage in &file.stages {
-        // (path, line of the writing instruction, instruction index)
-        let mut written: Vec<(String, u32, usize)> = Vec::new();
-        for (index, instruction) in file.stage_instructions(stage).iter().enumerate() {
+        // Secret files written by the stage's earlier instructions: path -> line of the first write.
+        let mut written: BTreeMap<String, u32> = BTreeMap::new();
+        for instruction in file.stage_instructions(stage) {
+            // Writes of this instruction count from the next one on (same layer, no leak).
+            let mut writes: Vec<String> = Vec::new();
             match instruction.keyword.as_str() {
                 "COPY" | "ADD" => {
                     let Some((sources, dest)) = copy_paths(instruction) else { continue };
@@ -56,7 +72,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                         let name = source.trim_end_matches('/').rsplit('/').next().unwrap_or(source);
                         let target = if dest.ends_with('/') { format!("{dest}{name}") } else { dest.clone() };
                         if is_secret_file(source) || is_secret_file(&target) {
-                            written.push((target, instruction.line, index));
+                            writes.push(target);
                         }
                     }
                 }
@@ -65,15 +81,19 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                     for script in instruction.scripts() {
                         for command in script.commands() {
                             let name = command.name();
-                            let removes = name == "rm" || name == "shred";
-                            if removes {
+                            if name == "rm" || name == "shred" {
                                 for word in command.args().iter().filter(|w| !w.text.starts_with('-')) {
                                     let path = word.text.trim_end_matches('/');
-                                    if let Some((_, line, _)) = written.iter().find(|(w, _, at)| {
-                                        *at < index && (w == path || w.starts_with(&format!("{path}/")))
-                                    }) {
+                                    if let Some(line) = earlier_write(&written, path) {
                                         let (l, c) = instruction.position(word.start);
-                                        sink.at(l, c, format!("`{path}` was written by line {line}; deleting it here leaves it in that layer"));
+                                        sink.at(
+                                            l,
+                                            c,
+                                            format!(
+                                                "{} was written by line {line}; deleting it here leaves it in that layer",
+                                                quote(path)
+                                            ),
+                                        );
                                     }
                                 }
                             }
@@ -89,15 +109,14 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                             if name == "wget" {
                                 outputs.extend(command.flag_value(Some("-O"), "--output-document").map(str::to_string));
                             }
-                            for out in outputs {
-                                if carries_secret || is_secret_file(&out) {
-                                    written.push((out, instruction.line, index));
-                                }
-                            }
+                            writes.extend(outputs.into_iter().filter(|out| carries_secret || is_secret_file(out)));
                         }
                     }
                 }
                 _ => {}
+            }
+            for path in writes {
+                written.entry(path).or_insert(instruction.line);
             }
         }
     }

@@ -1,7 +1,8 @@
 //! BD008: ENV or ARG named like a credential, with a value that ends up in the image.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
-use crate::audit::secrets::is_credential_name;
+use crate::audit::secrets::{is_credential_name, is_credential_value};
 use crate::report::Severity;
 
 pub static RULE: Rule = Rule {
@@ -14,7 +15,11 @@ pub static RULE: Rule = Rule {
     docs: r#"## What it does
 Flags `ENV` and `ARG` whose names are credentials, matched as words (`DB_PASSWORD`, `API_KEY`,
 `GITHUB_TOKEN`, `client_secret`), not substrings: `GOPRIVATE`, `LICENSE_KEY`, `DB_USER` and
-`*_FILE` / `*_PATH` names (which hold a path to a secret) are not flagged, nor are boolean values.
+`*_FILE` / `*_PATH` names (which hold a path to a secret) and names of settings about a secret
+(`*_SCHEME`, `*_MECHANISM`, `*_PROVIDER`, `*_ALGORITHM`) are not flagged. Nor are values that are
+not credentials: booleans, paths (`/run/secrets/db`, `./certs/key.pem`), public keys and
+certificates, Java class names, and numbers or durations under a name that counts or times
+something (`TOKEN_TTL=3600`).
 
 - `ENV` with a value: the value is in the image configuration for anyone who can pull it.
 - `ARG` (with or without a default): `--build-arg` values are recorded in `docker history`.
@@ -37,6 +42,8 @@ ENV DB_PASSWORD_FILE=/run/secrets/db_password
 ```
 
 ## Compared with other linters
+hadolint DL3064 also flags `AWS_ACCESS_KEY_ID`, the identifier half of the key pair; berth flags
+the secret half (`AWS_SECRET_ACCESS_KEY`).
 hadolint DL3064 matches name substrings, so it also flags `DB_PASSWORD_FILE=/run/secrets/db_password`, the recommended way to pass a secret (hadolint #1245, #1230). berth matches words and treats `*_FILE` and `*_PATH` names as references, on purpose.
 
 ## References
@@ -47,11 +54,6 @@ hadolint DL3064 matches name substrings, so it also flags `DB_PASSWORD_FILE=/run
     opt_in: false,
     check: Check::Dockerfile(check),
 };
-
-fn harmless(value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    v.is_empty() || v.starts_with("/run/secrets/") || matches!(v.as_str(), "0" | "1" | "true" | "false" | "yes" | "no")
-}
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (instruction, _) in input.file.all() {
@@ -64,17 +66,20 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                 continue;
             }
             let (line, col) = instruction.position(kv.offset);
+            let harmless = |v: &str| !is_credential_value(&kv.key, v);
             match (kind, kv.value.as_deref()) {
                 ("ENV", Some(v)) if !harmless(v) => {
-                    sink.at(line, col, format!("ENV `{}` puts a credential in the image configuration", kv.key))
+                    sink.at(line, col, format!("ENV {} puts a credential in the image configuration", quote(&kv.key)))
                 }
-                ("ARG", None) => {
-                    sink.at(line, col, format!("ARG `{}`: build arguments are recorded in the image history", kv.key))
-                }
+                ("ARG", None) => sink.at(
+                    line,
+                    col,
+                    format!("ARG {}: build arguments are recorded in the image history", quote(&kv.key)),
+                ),
                 ("ARG", Some(v)) if !harmless(v) => sink.at(
                     line,
                     col,
-                    format!("ARG `{}` has a credential default, recorded in the image history", kv.key),
+                    format!("ARG {} has a credential default, recorded in the image history", quote(&kv.key)),
                 ),
                 _ => {}
             }
@@ -100,6 +105,6 @@ mod tests {
 
     #[test]
     fn skips_references_and_lookalikes() {
-        assert!(lines(&RULE, "FROM a\nENV DB_PASSWORD_FILE=/run/secrets/db GOPRIVATE=github.com/acme LICENSE_KEY=x\nARG USERNAME=app\nENV MYSQL_RANDOM_ROOT_PASSWORD=yes\n").is_empty());
+        assert!(lines(&RULE, "FROM a\nENV DB_PASSWORD_FILE=/run/secrets/db GOPRIVATE=github.com/acme LICENSE_KEY=x\nARG USERNAME=app\nENV MYSQL_RANDOM_ROOT_PASSWORD=yes\nENV GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json TOKEN_TTL=3600 PASS_SCHEME=BLF-CRYPT\nENV JWT_PUBLIC_KEY=\"ssh-ed25519 AAAAC3Nz ci\"\n").is_empty());
     }
 }

@@ -2,6 +2,7 @@
 
 use globset::GlobBuilder;
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::secrets::is_secret_file;
 use crate::report::Severity;
@@ -65,7 +66,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                     sink.at(
                         line,
                         col,
-                        format!("`{source}` is a credential file and .dockerignore does not exclude it"),
+                        format!("{} is a credential file and .dockerignore does not exclude it", quote(&source)),
                     );
                 }
                 continue;
@@ -88,7 +89,11 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                 sink.at(
                     line,
                     col,
-                    format!("`{source}` copies the credential file `{first}`{more}; .dockerignore does not exclude it"),
+                    format!(
+                        "{} copies the credential file {}{more}; .dockerignore does not exclude it",
+                        quote(&source),
+                        quote(first)
+                    ),
                 );
             }
         }

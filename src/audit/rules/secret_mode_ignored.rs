@@ -53,16 +53,16 @@ secrets:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         for (name, node) in svc.secrets() {
-            let file_secret = file.root.get("secrets").and_then(|s| s.get(&name)).and_then(|s| s.get("file")).is_some();
+            let file_secret = file.definition("secrets", &name).and_then(|s| s.get("file")).is_some();
             let set: Vec<&str> = ["uid", "gid", "mode"].into_iter().filter(|k| node.get(k).is_some()).collect();
             if file_secret && !set.is_empty() {
-                sink.scoped(
-                    node.line,
-                    node.col,
-                    svc.name,
+                svc.report(
+                    sink,
+                    node,
                     format!(
-                        "`{}` on the file secret `{name}` is ignored: the host file's owner and mode apply",
-                        set.join("`, `")
+                        "`{}` on the file secret {} is ignored: the host file's owner and mode apply",
+                        set.join("`, `"),
+                        crate::shown::value(&name)
                     ),
                 );
             }

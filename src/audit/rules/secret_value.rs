@@ -1,5 +1,6 @@
 //! BD009: a literal credential (token, key, password) in ENV, ARG, LABEL, RUN or a COPY heredoc.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::secrets::{is_credential_name, secret_in_text};
 use crate::audit::shell::flag_matches;
@@ -56,7 +57,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                     }
                     if let Some(kind) = secret_in_text(value) {
                         let (line, col) = instruction.position(kv.offset);
-                        sink.at(line, col, format!("{} `{}` holds {kind}", instruction.keyword, kv.key));
+                        sink.at(line, col, format!("{} {} holds {kind}", instruction.keyword, quote(&kv.key)));
                     }
                 }
             }
@@ -67,7 +68,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                         for word in command.assignments.iter().chain(command.words.iter()) {
                             if let Some(kind) = secret_in_text(&word.text) {
                                 let (line, col) = instruction.position(word.start);
-                                sink.at(line, col, format!("`{}` is given {kind} in clear text", command.name()));
+                                sink.at(line, col, format!("{} is given {kind} in clear text", quote(command.name())));
                             }
                         }
                         for (i, word) in args.iter().enumerate() {
@@ -108,7 +109,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
                         sink.at(
                             heredoc.line,
                             1,
-                            format!("the heredoc `{}` writes {kind} into the image", heredoc.marker),
+                            format!("the heredoc {} writes {kind} into the image", quote(&heredoc.marker)),
                         );
                     }
                 }

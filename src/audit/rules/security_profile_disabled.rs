@@ -51,7 +51,7 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
                 o.as_str(),
                 "seccomp:unconfined" | "apparmor:unconfined" | "label:disable" | "systempaths:unconfined"
             ) {
-                sink.scoped(node.line, node.col, svc.name, format!("`{opt}` turns a kernel security profile off"));
+                svc.report(sink, node, format!("{} turns a kernel security profile off", crate::shown::value(&opt)));
             }
         }
     }

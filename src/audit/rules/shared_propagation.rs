@@ -44,10 +44,8 @@ services:
 fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         for mount in svc.mounts() {
-            if let Some(p) =
-                mount.propagation.as_deref().filter(|p| matches!(*p, "shared" | "rshared" | "slave" | "rslave"))
-            {
-                sink.scoped(mount.node.line, mount.node.col, svc.name, format!("`{p}` mount propagation"));
+            if let Some(p) = mount.propagation.as_deref().filter(|p| matches!(*p, "shared" | "rshared")) {
+                svc.report(sink, mount.node, format!("{} mount propagation", crate::shown::value(p)));
             }
         }
     }

@@ -28,6 +28,11 @@ EXPOSE 22
 # no SSH: docker exec -it <container> sh
 ```
 
+## Compared with other linters
+hadolint DL3001 (`info`) also flags commands that make no sense in a container (`top`, `ps`,
+`vim`, `shutdown`, `service`, `mount`...); berth's rule is about an SSH server only: the others
+are clutter, not an exposure.
+
 ## References
 - CIS Docker Benchmark 5.7; checkov CKV_DOCKER_1; hadolint DL3001
 "#,

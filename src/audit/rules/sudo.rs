@@ -1,6 +1,7 @@
 //! BD016: sudo used as a command in RUN.
 
 use super::support::for_each_command;
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -42,7 +43,7 @@ hadolint DL3004 is an `error` because sudo makes builds unpredictable. berth rat
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for_each_command(input.file, |_, command, (line, col)| {
         if command.uses_sudo() {
-            sink.at(line, col, format!("`{}` is run through sudo", command.name()));
+            sink.at(line, col, format!("{} is run through sudo", quote(command.name())));
         }
     });
 }

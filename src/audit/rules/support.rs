@@ -5,14 +5,30 @@ use crate::audit::dockerfile::{Dockerfile, Instruction, Stage};
 use crate::audit::shell::{Command, Script};
 
 /// Every RUN (also inside ONBUILD) with its parsed scripts.
-pub fn runs(file: &Dockerfile) -> Vec<(&Instruction, Vec<Script>)> {
+pub fn runs(file: &Dockerfile) -> Vec<(&Instruction, &[Script])> {
     file.all().filter(|(i, _)| i.keyword == "RUN").map(|(i, _)| (i, i.scripts())).collect()
+}
+
+/// The RUNs whose layers are in the shipped image (see [`Dockerfile::shipped`]).
+pub fn shipped_runs(file: &Dockerfile) -> Vec<(&Instruction, &[Script])> {
+    file.shipped().filter(|(i, _)| i.keyword == "RUN").map(|(i, _)| (i, i.scripts())).collect()
 }
 
 /// Calls `f` for every command of every RUN, with the command's line and column.
 pub fn for_each_command(file: &Dockerfile, mut f: impl FnMut(&Instruction, &Command, (u32, u32))) {
     for (instruction, scripts) in runs(file) {
-        for script in &scripts {
+        for script in scripts {
+            for command in script.commands() {
+                f(instruction, command, instruction.position(command.start()));
+            }
+        }
+    }
+}
+
+/// Like [`for_each_command`], for the RUNs whose layers are in the shipped image.
+pub fn for_each_shipped_command(file: &Dockerfile, mut f: impl FnMut(&Instruction, &Command, (u32, u32))) {
+    for (instruction, scripts) in shipped_runs(file) {
+        for script in scripts {
             for command in script.commands() {
                 f(instruction, command, instruction.position(command.start()));
             }
@@ -34,14 +50,22 @@ pub fn mounts(instruction: &Instruction) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
-/// A `--mount=type=cache` (or tmpfs) whose target is, or is under, one of `targets`.
+/// A `--mount=type=cache` (or tmpfs) whose target is, or is a parent of, one of `targets`.
 pub fn has_cache_mount(instruction: &Instruction, targets: &[&str]) -> bool {
+    has_cache_mount_where(instruction, |t| {
+        targets.iter().any(|x| {
+            let x = x.trim_end_matches('/');
+            t == x || x.strip_prefix(t).is_some_and(|rest| rest.starts_with('/'))
+        })
+    })
+}
+
+/// A `--mount=type=cache` (or tmpfs) whose target (without a trailing `/`) passes `accept`.
+pub fn has_cache_mount_where(instruction: &Instruction, accept: impl Fn(&str) -> bool) -> bool {
     mounts(instruction).iter().any(|m| {
         let get = |k: &str| m.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
         matches!(get("type"), Some("cache" | "tmpfs"))
-            && get("target").or(get("dst")).or(get("destination")).is_some_and(|t| {
-                targets.iter().any(|x| t.trim_end_matches('/') == x.trim_end_matches('/') || x.starts_with(t))
-            })
+            && get("target").or(get("dst")).or(get("destination")).is_some_and(|t| accept(t.trim_end_matches('/')))
     })
 }
 
@@ -72,7 +96,7 @@ pub fn apt_subcommand(command: &Command) -> Option<&str> {
 
 /// The subcommand of yum, dnf, microdnf, tdnf, zypper or apk.
 pub fn pm_subcommand(command: &Command) -> Option<&str> {
-    matches!(command.name(), "yum" | "dnf" | "microdnf" | "tdnf" | "zypper" | "apk")
+    matches!(command.name(), "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf" | "zypper" | "apk")
         .then(|| {
             command
                 .subcommand(&[
@@ -175,16 +199,7 @@ pub fn from_images(file: &Dockerfile) -> Vec<(&Instruction, crate::audit::docker
 pub fn copy_paths(instruction: &Instruction) -> Option<(Vec<(String, usize)>, String)> {
     let mut words: Vec<(String, usize)> = match &instruction.json {
         Some(items) => items.iter().map(|i| (i.clone(), instruction.args_offset)).collect(),
-        None => {
-            let script = crate::audit::shell::parse(instruction.args(), instruction.args_offset);
-            script
-                .pipelines
-                .iter()
-                .flat_map(|p| &p.commands)
-                .flat_map(|c| c.assignments.iter().chain(&c.words))
-                .map(|w| (w.text.clone(), w.start))
-                .collect()
-        }
+        None => instruction.words().iter().map(|w| (w.text.clone(), w.start)).collect(),
     };
     let (dest, _) = words.pop()?;
     words.retain(|(w, _)| !w.starts_with("<<"));

@@ -1,5 +1,6 @@
 //! BD014: TLS certificate verification turned off.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::shell::Command;
 use crate::report::Severity;
@@ -103,7 +104,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             for kv in instruction.key_values() {
                 if let Some(why) = kv.value.as_deref().and_then(|v| insecure_env(&kv.key, v)) {
                     let (line, col) = instruction.position(kv.offset);
-                    sink.at(line, col, format!("{} `{}` {why}", instruction.keyword, kv.key));
+                    sink.at(line, col, format!("{} {} {why}", instruction.keyword, quote(&kv.key)));
                 }
             }
         }
@@ -112,7 +113,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
         for assignment in &command.assignments {
             if let Some((name, value)) = assignment.text.split_once('=') {
                 if let Some(why) = insecure_env(name, value) {
-                    sink.at(line, col, format!("`{name}` {why}"));
+                    sink.at(line, col, format!("{} {why}", quote(name)));
                 }
             }
         }

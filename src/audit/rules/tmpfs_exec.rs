@@ -45,8 +45,8 @@ fn check(file: &ComposeFile, sink: &mut Sink) {
     for svc in file.services() {
         for (entry, node) in svc.strings("tmpfs") {
             let options = entry.split_once(':').map(|(_, o)| o).unwrap_or("");
-            if let Some(o) = options.split(',').map(str::trim).find(|o| matches!(*o, "exec" | "suid" | "dev")) {
-                sink.scoped(node.line, node.col, svc.name, format!("the tmpfs allows `{o}`"));
+            if let Some(o) = options.split(',').map(str::trim).find(|o| matches!(*o, "exec" | "suid")) {
+                svc.report(sink, node, format!("the tmpfs allows {}", crate::shown::value(o)));
             }
         }
     }

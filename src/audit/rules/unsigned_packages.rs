@@ -1,5 +1,6 @@
 //! BD015: package signature checks turned off.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -72,7 +73,11 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             _ => None,
         };
         if let Some(option) = found {
-            sink.at(line, col, format!("`{name} {option}` installs packages without checking signatures"));
+            sink.at(
+                line,
+                col,
+                format!("{} installs packages without checking signatures", quote(&format!("{name} {option}"))),
+            );
         }
     });
 }

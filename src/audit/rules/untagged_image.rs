@@ -1,5 +1,6 @@
 //! BD004: FROM an image with neither tag nor digest.
 
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -42,7 +43,11 @@ FROM python:3.13-slim-trixie
 fn check(input: &DockerfileInput, sink: &mut Sink) {
     for (from, image, text) in from_images(input.file) {
         if image.tag.is_none() && image.digest.is_none() {
-            sink.at(from.line, from.col, format!("`{text}` has no tag: it is whatever `latest` is at build time"));
+            sink.at(
+                from.line,
+                from.col,
+                format!("{} has no tag: it is whatever `latest` is at build time", quote(&text)),
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! BD041: an image from a registry outside the configured allow-list.
 
-use crate::audit::dockerfile::ImageRef;
+use crate::audit::dockerfile::{quote, Dockerfile, ImageRef};
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -14,10 +14,12 @@ pub static RULE: Rule = Rule {
     summary: "An image comes from a registry that is not in `trusted_registries`.",
     fix: "Use an image from an allowed registry, or add the registry to `trusted_registries` in .berth-audit.yml.",
     docs: r#"## What it does
-When `.berth-audit.yml` lists `trusted_registries`, flags `FROM` and `COPY --from=<image>`
-images from any other registry. An image without a registry host is `docker.io`. Entries may
-be a host (`ghcr.io`), a host and path prefix (`ghcr.io/acme`) or start with `*.` (`*.gcr.io`).
-Without `trusted_registries` the rule checks nothing.
+When `.berth-audit.yml` lists `trusted_registries`, flags images from any other registry in
+`FROM`, `COPY --from=<image>` and `RUN --mount=...,from=<image>` (bind and cache mounts can read
+another image). A `--from` that names an earlier stage (or its index) is not an image. An image
+without a registry host is `docker.io`. Entries may be a host (`ghcr.io`), a host and path
+prefix (`ghcr.io/acme`), start with `*.` (`*.gcr.io`), or be `*` (any registry). Without
+`trusted_registries` the rule checks nothing.
 
 ## Why is this bad?
 Base images run with your code and your secrets. An allow-list keeps them to registries whose
@@ -54,9 +56,19 @@ pub fn trusted(image: &ImageRef, allowed: &[String]) -> bool {
     let full = registry_and_path(image);
     let host = full.split('/').next().unwrap_or("");
     allowed.iter().any(|a| match a.strip_prefix("*.") {
+        _ if a == "*" => true,
         Some(suffix) => host.ends_with(&format!(".{suffix}")),
         None => full == *a || full.starts_with(&format!("{}/", a.trim_end_matches('/'))),
     })
+}
+
+/// A `--from` value that names an image rather than a stage (by name or index).
+fn names_image(file: &Dockerfile, source: &str) -> bool {
+    !source.is_empty()
+        && !file.is_stage_name(source)
+        && !source.chars().all(|c| c.is_ascii_digit())
+        && !source.contains('$')
+        && !source.eq_ignore_ascii_case("scratch")
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
@@ -64,22 +76,32 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
     if allowed.is_empty() {
         return;
     }
-    for (from, image, text) in from_images(input.file) {
+    let file = input.file;
+    for (from, image, text) in from_images(file) {
         if !trusted(&image, allowed) {
-            sink.at(from.line, from.col, format!("`{text}` is not from a trusted registry"));
+            sink.at(from.line, from.col, format!("{} is not from a trusted registry", quote(&text)));
         }
     }
-    for (instruction, _) in input.file.all() {
-        if let Some(source) = instruction.flag("from").filter(|_| instruction.keyword == "COPY") {
-            if source.contains([':', '/', '@'])
-                && !input.file.is_stage_name(source)
-                && !source.contains('$')
-                && !trusted(&ImageRef::parse(source), allowed)
-            {
+    for (instruction, _) in file.all() {
+        let mut sources: Vec<(&str, &str)> = Vec::new();
+        if let Some(source) =
+            instruction.flag("from").filter(|_| matches!(instruction.keyword.as_str(), "COPY" | "ADD"))
+        {
+            sources.push((source, "--from"));
+        }
+        if instruction.keyword == "RUN" {
+            for mount in instruction.flag_values("mount") {
+                if let Some(source) = mount.split(',').find_map(|kv| kv.strip_prefix("from=")) {
+                    sources.push((source, "--mount from"));
+                }
+            }
+        }
+        for (source, how) in sources {
+            if names_image(file, source) && !trusted(&ImageRef::parse(source), allowed) {
                 sink.at(
                     instruction.line,
                     instruction.col,
-                    format!("`COPY --from={source}` is not from a trusted registry"),
+                    format!("{} {how}={} is not from a trusted registry", instruction.keyword, quote(source)),
                 );
             }
         }
@@ -99,5 +121,15 @@ mod tests {
         let lines: Vec<u32> = findings_with(&RULE, text, None, &settings).iter().map(|f| f.line).collect();
         assert_eq!(lines, [3, 4]);
         assert!(findings_with(&RULE, text, None, &Settings::default()).is_empty());
+    }
+
+    #[test]
+    fn mounts_and_copies_from_images() {
+        let text = "FROM trusted.com/base:1 AS b\nCOPY --from=untrusted.com/repo/image:tag /foo /bar\nCOPY --from=b /x /y\nCOPY --from=0 /x /y\nRUN --mount=type=bind,from=untrusted.com/repo/image:tag,target=/foo foobar\nRUN --mount=type=cache,from=trusted.com/repo/image:tag,target=/foo foobar\nCOPY --from=nginx /x /y\nRUN --mount=type=bind,from=b,target=/x x\n";
+        let settings = Settings { trusted_registries: vec!["trusted.com".into()] };
+        let lines: Vec<u32> = findings_with(&RULE, text, None, &settings).iter().map(|f| f.line).collect();
+        assert_eq!(lines, [2, 5, 7]);
+        let any = Settings { trusted_registries: vec!["*".into()] };
+        assert!(findings_with(&RULE, text, None, &any).is_empty());
     }
 }

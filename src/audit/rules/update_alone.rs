@@ -1,6 +1,7 @@
 //! BD022: package index update without an install in the same RUN.
 
 use super::support::{apt_subcommand, pm_subcommand, runs};
+use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::report::Severity;
 
@@ -53,7 +54,10 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             sink.at(
                 line,
                 col,
-                format!("`{} update` alone: the next RUN may install from a stale cached index", update.name()),
+                format!(
+                    "{} alone: the next RUN may install from a stale cached index",
+                    quote(&format!("{} update", update.name()))
+                ),
             );
         }
     }

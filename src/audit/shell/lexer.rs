@@ -1,30 +1,86 @@
-//! The tokenizer behind [`super::parse`]: quotes, escapes, comments, operators, redirections and
-//! substitutions, on `char` boundaries so any UTF-8 input is safe.
+//! The tokenizer behind [`super::parse`]: quotes, escapes, comments, operators, redirections,
+//! here-documents, `case` patterns and substitutions, on `char` boundaries so any UTF-8 input is
+//! safe.
+//!
+//! Work is bounded: every character is read a fixed number of times (once per enclosing
+//! substitution, which is at most [`MAX_DEPTH`] deep), and at most [`MAX_WORDS`] words are kept
+//! per parse. Past either bound parsing stops and the script records the [`Limit`] it hit, so a
+//! caller can say so instead of judging a part of the script as if it were all of it.
 
-use super::{is_assignment, Command, Pipeline, Redirect, Script, Word, RESERVED_ALONE, RESERVED_LEADING};
+use super::{is_assignment, Command, Limit, Pipeline, Redirect, Script, Word, RESERVED_ALONE, RESERVED_LEADING};
 
-/// Deepest nesting of substitutions that is parsed; deeper text stays a plain word.
-const MAX_DEPTH: usize = 16;
+/// Deepest nesting of command substitutions (`$(...)`, backquotes, `<(...)`) that is parsed.
+pub const MAX_DEPTH: usize = 32;
+/// Most words kept from one parse, substitutions included: a real script has a few thousand.
+pub const MAX_WORDS: usize = 500_000;
 
-pub(super) struct Lexer<'a> {
+/// Words spent by a parse (and the lexers of its substitutions), or by several parses that
+/// share a bound; and the bound that was hit, if any.
+#[derive(Debug, Default)]
+pub struct Budget {
+    words: usize,
+    hit: Option<Limit>,
+}
+
+impl Budget {
+    /// The bound parsing stopped at.
+    pub fn hit(&self) -> Option<Limit> {
+        self.hit
+    }
+
+    fn spend(&mut self) -> bool {
+        if self.hit.is_some() {
+            return false;
+        }
+        self.words += 1;
+        if self.words > MAX_WORDS {
+            self.hit = Some(Limit::Words(MAX_WORDS));
+            return false;
+        }
+        true
+    }
+}
+
+pub(super) struct Lexer<'a, 'b> {
     src: &'a str,
     pos: usize,
     base: usize,
     depth: usize,
+    budget: &'b mut Budget,
+    /// Here-documents whose bodies start after the current line: (delimiter, strip tabs).
+    heredocs: Vec<(String, bool)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sep {
+    /// `&&`, `||`, `;`, `&`, a newline, `(`.
+    Plain,
+    /// `)`: closes a subshell, or a `case` pattern list.
+    Close,
+    /// `;;`, `;&`, `;;&`: the end of a `case` branch.
+    CaseEnd,
 }
 
 enum Token {
     Word(Word),
-    /// `&&`, `||`, `;`, `&`, newline, `(`, `)`: end of a pipeline.
-    Separator,
+    Separator(Sep),
     Pipe,
     Redirect(String),
     End,
 }
 
-impl<'a> Lexer<'a> {
-    pub(super) fn new(src: &'a str, base: usize) -> Self {
-        Lexer { src, pos: 0, base, depth: 0 }
+/// Where the parser is inside `case` statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseState {
+    /// Reading `pattern | pattern )`.
+    Patterns,
+    /// Reading a branch's commands.
+    Branch,
+}
+
+impl<'a, 'b> Lexer<'a, 'b> {
+    pub(super) fn new(src: &'a str, base: usize, depth: usize, budget: &'b mut Budget) -> Self {
+        Lexer { src, pos: 0, base, depth, budget, heredocs: Vec::new() }
     }
 
     fn peek(&self) -> Option<char> {
@@ -46,48 +102,112 @@ impl<'a> Lexer<'a> {
         let mut pipeline = Pipeline::default();
         let mut command = Command::default();
         let mut pending_redirect: Option<String> = None;
-        let finish_command = |command: &mut Command, pipeline: &mut Pipeline| {
-            let mut c = std::mem::take(command);
-            while c.words.first().is_some_and(|w| !w.quoted && RESERVED_LEADING.contains(&w.text.as_str())) {
-                c.words.remove(0);
-            }
-            if c.words.len() == 1 && !c.words[0].quoted && RESERVED_ALONE.contains(&c.words[0].text.as_str()) {
-                c.words.clear();
-            }
-            if !c.words.is_empty() || !c.assignments.is_empty() || !c.redirects.is_empty() {
-                pipeline.commands.push(c);
-            }
-        };
+        // One entry per open `case`, innermost last.
+        let mut cases: Vec<CaseState> = Vec::new();
         loop {
-            match self.token(close) {
+            let token = self.token(close);
+            if let Some(state) = cases.last_mut() {
+                if *state == CaseState::Patterns {
+                    match token {
+                        Token::End => break,
+                        Token::Word(w) if !w.quoted && w.text == "esac" => {
+                            cases.pop();
+                        }
+                        Token::Separator(Sep::Close) => *state = CaseState::Branch,
+                        // Pattern words, `|` between alternatives, an opening `(`, newlines.
+                        _ => {}
+                    }
+                    continue;
+                }
+            }
+            match token {
                 Token::End => break,
                 Token::Word(word) => {
                     if let Some(op) = pending_redirect.take() {
+                        if op.starts_with("<<") && op != "<<<" {
+                            self.heredocs.push((word.text.clone(), op == "<<-"));
+                        }
                         command.redirects.push(Redirect { op, target: word });
-                    } else if command.words.is_empty() && !word.quoted && is_assignment(&word.text) {
+                    } else if command.words.is_empty()
+                        && command.assignments.is_empty()
+                        && !word.quoted
+                        && word.text == "esac"
+                        && !cases.is_empty()
+                    {
+                        cases.pop();
+                    } else if command.words.is_empty() && unquoted_name(&word) && is_assignment(&word.text) {
                         command.assignments.push(word);
                     } else {
                         command.words.push(word);
+                        // `case WORD in`: what follows are patterns, not commands.
+                        let w = &command.words;
+                        if w.len() == 3
+                            && !w[0].quoted
+                            && w[0].text == "case"
+                            && !w[2].quoted
+                            && w[2].text == "in"
+                            && command.assignments.is_empty()
+                        {
+                            // The subject's substitutions still run: keep it, as a command without a
+                            // name (like an assignment), so they are found.
+                            let subject = std::mem::take(&mut command.words).swap_remove(1);
+                            command = Command::default();
+                            if !subject.subs.is_empty() {
+                                command.assignments.push(subject);
+                            }
+                            finish_command(&mut command, &mut pipeline);
+                            if !pipeline.commands.is_empty() {
+                                script.pipelines.push(std::mem::take(&mut pipeline));
+                            }
+                            cases.push(CaseState::Patterns);
+                        }
                     }
                 }
                 Token::Redirect(op) => pending_redirect = Some(op),
                 Token::Pipe => finish_command(&mut command, &mut pipeline),
-                Token::Separator => {
+                Token::Separator(sep) => {
                     finish_command(&mut command, &mut pipeline);
                     if !pipeline.commands.is_empty() {
+                        pipeline.commands.shrink_to_fit();
                         script.pipelines.push(std::mem::take(&mut pipeline));
+                    }
+                    if sep == Sep::CaseEnd {
+                        if let Some(state) = cases.last_mut() {
+                            *state = CaseState::Patterns;
+                        }
                     }
                 }
             }
         }
         finish_command(&mut command, &mut pipeline);
         if !pipeline.commands.is_empty() {
+            pipeline.commands.shrink_to_fit();
             script.pipelines.push(pipeline);
         }
+        script.pipelines.shrink_to_fit();
         script
     }
 
+    /// Skips the bodies of the here-documents opened on the line that just ended.
+    fn skip_heredoc_bodies(&mut self) {
+        for (delimiter, strip_tabs) in std::mem::take(&mut self.heredocs) {
+            while self.pos < self.src.len() {
+                let rest = &self.src[self.pos..];
+                let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+                let line = rest[..end].trim_end_matches('\n').trim_end_matches('\r');
+                self.pos += end;
+                let line = if strip_tabs { line.trim_start_matches('\t') } else { line };
+                if line == delimiter {
+                    break;
+                }
+            }
+        }
+    }
+
     fn token(&mut self, close: Option<char>) -> Token {
+        if self.budget.hit.is_some() {
+            return Token::End;
+        }
         loop {
             match self.peek() {
                 None => return Token::End,
@@ -115,19 +235,44 @@ impl<'a> Lexer<'a> {
         }
         let c = self.peek().unwrap_or(' ');
         match c {
-            '\n' | ';' | '(' | ')' => {
+            '\n' => {
                 self.bump();
-                if c == ';' && self.peek() == Some(';') {
-                    self.bump();
+                if !self.heredocs.is_empty() {
+                    self.skip_heredoc_bodies();
                 }
-                Token::Separator
+                Token::Separator(Sep::Plain)
+            }
+            '(' => {
+                self.bump();
+                Token::Separator(Sep::Plain)
+            }
+            ')' => {
+                self.bump();
+                Token::Separator(Sep::Close)
+            }
+            ';' => {
+                self.bump();
+                match self.peek() {
+                    Some(';') => {
+                        self.bump();
+                        if self.peek() == Some('&') {
+                            self.bump();
+                        }
+                        Token::Separator(Sep::CaseEnd)
+                    }
+                    Some('&') => {
+                        self.bump();
+                        Token::Separator(Sep::CaseEnd)
+                    }
+                    _ => Token::Separator(Sep::Plain),
+                }
             }
             '&' => {
                 self.bump();
                 match self.peek() {
                     Some('&') => {
                         self.bump();
-                        Token::Separator
+                        Token::Separator(Sep::Plain)
                     }
                     Some('>') => {
                         self.bump();
@@ -136,7 +281,7 @@ impl<'a> Lexer<'a> {
                         }
                         Token::Redirect("&>".into())
                     }
-                    _ => Token::Separator,
+                    _ => Token::Separator(Sep::Plain),
                 }
             }
             '|' => {
@@ -144,7 +289,7 @@ impl<'a> Lexer<'a> {
                 match self.peek() {
                     Some('|') => {
                         self.bump();
-                        Token::Separator
+                        Token::Separator(Sep::Plain)
                     }
                     Some('&') => {
                         self.bump();
@@ -153,7 +298,7 @@ impl<'a> Lexer<'a> {
                     _ => Token::Pipe,
                 }
             }
-            '<' | '>' if self.peek_at(1) == Some('(') => Token::Word(self.word(close)),
+            '<' | '>' if self.peek_at(1) == Some('(') => self.word_token(close),
             '<' | '>' => {
                 let mut op = String::new();
                 while let Some(ch) = self.peek() {
@@ -173,8 +318,17 @@ impl<'a> Lexer<'a> {
                     self.bump();
                     return self.token(close);
                 }
-                Token::Word(self.word(close))
+                self.word_token(close)
             }
+        }
+    }
+
+    fn word_token(&mut self, close: Option<char>) -> Token {
+        let word = self.word(close);
+        if self.budget.spend() {
+            Token::Word(word)
+        } else {
+            Token::End
         }
     }
 
@@ -218,10 +372,12 @@ impl<'a> Lexer<'a> {
 
     fn substitution(&mut self, inner: (usize, usize)) -> Script {
         if self.depth >= MAX_DEPTH {
+            if self.budget.hit.is_none() {
+                self.budget.hit = Some(Limit::Depth(MAX_DEPTH));
+            }
             return Script::default();
         }
-        let mut lexer =
-            Lexer { src: &self.src[inner.0..inner.1], pos: 0, base: self.base + inner.0, depth: self.depth + 1 };
+        let mut lexer = Lexer::new(&self.src[inner.0..inner.1], self.base + inner.0, self.depth + 1, self.budget);
         lexer.script(None)
     }
 
@@ -250,7 +406,7 @@ impl<'a> Lexer<'a> {
             Some('\'') => {
                 // ANSI-C quoting: an escaped literal.
                 self.bump();
-                word.quoted = true;
+                mark_quoted(word);
                 while let Some(c) = self.bump() {
                     match c {
                         '\\' => {
@@ -310,14 +466,14 @@ impl<'a> Lexer<'a> {
                     match self.bump() {
                         Some('\n') | None => {}
                         Some(e) => {
-                            word.quoted = true;
+                            mark_quoted(&mut word);
                             word.text.push(e);
                         }
                     }
                 }
                 '\'' => {
                     self.bump();
-                    word.quoted = true;
+                    mark_quoted(&mut word);
                     while let Some(q) = self.bump() {
                         if q == '\'' {
                             break;
@@ -327,7 +483,7 @@ impl<'a> Lexer<'a> {
                 }
                 '"' => {
                     self.bump();
-                    word.quoted = true;
+                    mark_quoted(&mut word);
                     while let Some(q) = self.peek() {
                         match q {
                             '"' => {
@@ -363,6 +519,8 @@ impl<'a> Lexer<'a> {
             }
         }
         word.end = self.base + self.pos;
+        word.text.shrink_to_fit();
+        word.subs.shrink_to_fit();
         word
     }
 
@@ -382,5 +540,39 @@ impl<'a> Lexer<'a> {
         word.subs.push(self.substitution((inner_start, inner_end)));
         word.expands = true;
         word.text.push_str(&self.src[start..self.pos]);
+    }
+}
+
+/// Records that the word is quoted from here on.
+fn mark_quoted(word: &mut Word) {
+    word.quoted = true;
+    word.quote_start.get_or_insert(word.text.len());
+}
+
+/// Whether the part before `=` is unquoted: `A="x y"` is an assignment, `"A=x"` is not.
+fn unquoted_name(word: &Word) -> bool {
+    match (word.quote_start, word.text.find('=')) {
+        (None, _) => true,
+        (Some(quote), Some(eq)) => eq < quote,
+        (Some(_), None) => false,
+    }
+}
+
+/// Ends a simple command: reserved words that open a compound command (`if`, `then`, `{`...)
+/// are dropped, and so is a command that is only a closing word (`fi`, `done`, `}`).
+fn finish_command(command: &mut Command, pipeline: &mut Pipeline) {
+    let mut c = std::mem::take(command);
+    let leading = c.words.iter().take_while(|w| !w.quoted && RESERVED_LEADING.contains(&w.text.as_str())).count();
+    if leading > 0 {
+        c.words.drain(..leading);
+    }
+    if c.words.len() == 1 && !c.words[0].quoted && RESERVED_ALONE.contains(&c.words[0].text.as_str()) {
+        c.words.clear();
+    }
+    if !c.words.is_empty() || !c.assignments.is_empty() || !c.redirects.is_empty() {
+        c.words.shrink_to_fit();
+        c.assignments.shrink_to_fit();
+        c.redirects.shrink_to_fit();
+        pipeline.commands.push(c);
     }
 }

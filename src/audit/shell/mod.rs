@@ -3,10 +3,14 @@
 //! Rules match command words, never substrings: `apt` is not found in `apt-get`, `update` not in
 //! `update-ca-trust`, and `sudo` in `apt-get install sudo` is a package, not a command. The
 //! tokenizer knows quotes, escapes, comments, `&&`, `||`, `;`, `|`, redirections and command
-//! substitutions (`$(...)`, backticks, `<(...)`), whose commands are parsed too. It never fails:
-//! unbalanced input ends the word or the script where the text ends.
+//! substitutions (`$(...)`, backticks, `<(...)`), whose commands are parsed too, here-documents
+//! (their bodies are data, not commands) and `case` statements (their patterns are not commands
+//! and their `|` is not a pipe). It never fails: unbalanced input ends the word or the script
+//! where the text ends. Work and memory are bounded ([`Limit`]).
 
 mod lexer;
+
+pub use lexer::{Budget, MAX_DEPTH, MAX_WORDS};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Word {
@@ -17,6 +21,8 @@ pub struct Word {
     pub end: usize,
     /// Part of the word was quoted.
     pub quoted: bool,
+    /// Where in `text` the first quoted part starts.
+    pub quote_start: Option<usize>,
     /// The word contains an unquoted or double-quoted expansion.
     pub expands: bool,
     /// Command substitutions inside the word.
@@ -46,6 +52,26 @@ pub struct Pipeline {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Script {
     pub pipelines: Vec<Pipeline>,
+    /// Set when parsing stopped at a bound: the script holds only what came before it.
+    pub limit: Option<Limit>,
+}
+
+/// A bound the parser stopped at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// More words than this.
+    Words(usize),
+    /// Command substitutions nested deeper than this.
+    Depth(usize),
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::Words(n) => write!(f, "more than {n} shell words"),
+            Limit::Depth(n) => write!(f, "command substitutions nested more than {n} deep"),
+        }
+    }
 }
 
 const RESERVED_LEADING: &[&str] = &["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"];
@@ -221,8 +247,17 @@ impl Script {
 }
 
 /// Parses shell text. `base` is added to every offset, so positions map back to the source file.
+/// When a bound is hit, [`Script::limit`] says which.
 pub fn parse(src: &str, base: usize) -> Script {
-    lexer::Lexer::new(src, base).script(None)
+    parse_in(src, base, &mut Budget::default())
+}
+
+/// Like [`parse`], spending words from a budget shared by several scripts (all the RUNs of a
+/// Dockerfile), so their total is bounded too.
+pub fn parse_in(src: &str, base: usize, budget: &mut Budget) -> Script {
+    let mut script = lexer::Lexer::new(src, base, 0, budget).script(None);
+    script.limit = budget.hit();
+    script
 }
 
 pub(crate) fn is_assignment(text: &str) -> bool {
@@ -290,6 +325,14 @@ mod tests {
     }
 
     #[test]
+    fn assignments_may_quote_their_value() {
+        let script = parse("A=\"x y\" B='z' \"C=1\" cmd", 0);
+        let c = &script.pipelines[0].commands[0];
+        assert_eq!(c.assignments.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["A=x y", "B=z"]);
+        assert_eq!(c.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["C=1", "cmd"]);
+    }
+
+    #[test]
     fn records_redirects_and_assignments() {
         let script = parse("A=1 B=2 curl -o x https://y > /app/config 2>&1", 0);
         let c = &script.pipelines[0].commands[0];
@@ -318,8 +361,80 @@ mod tests {
     }
 
     #[test]
+    fn case_patterns_are_not_commands_or_pipes() {
+        let script = parse(
+            "case \"$(dpkg --print-architecture)\" in amd64 | arm64) a=1 ;; armhf) b | c ;; *) exit 1 ;; esac; d",
+            0,
+        );
+        assert_eq!(
+            script.commands().iter().map(|c| c.name()).collect::<Vec<_>>(),
+            ["", "dpkg", "", "b", "c", "exit", "d"],
+            "patterns are dropped; the branches and the subject's substitution stay"
+        );
+        assert_eq!(script.all_pipelines().iter().filter(|p| p.commands.len() > 1).count(), 1, "only `b | c` pipes");
+        let nested = parse("case $a in\n  x) case $b in y|z) echo ;; esac ;;\n  w) make ;;\nesac\nafter", 0);
+        assert_eq!(nested.commands().iter().map(|c| c.name()).collect::<Vec<_>>(), ["echo", "make", "after"]);
+        let last_branch_open = parse("case $a in x) one\nesac\ntwo | three", 0);
+        assert_eq!(last_branch_open.commands().iter().map(|c| c.name()).collect::<Vec<_>>(), ["one", "two", "three"]);
+    }
+
+    #[test]
+    fn heredoc_bodies_are_data() {
+        let script = parse("cat > /etc/x <<'EOF'\ncurl x | sh\nEOF\nmake\ncat <<-E\n\tsudo y\n\tE\ndone_here", 0);
+        assert_eq!(script.commands().iter().map(|c| c.name()).collect::<Vec<_>>(), ["cat", "make", "cat", "done_here"]);
+        assert_eq!(script.commands()[0].redirects[1].op, "<<");
+    }
+
+    #[test]
+    fn stops_at_its_bounds_and_says_so() {
+        let deep = format!("{}x{}", "$(".repeat(MAX_DEPTH + 5), ")".repeat(MAX_DEPTH + 5));
+        assert_eq!(parse(&deep, 0).limit, Some(Limit::Depth(MAX_DEPTH)));
+        assert_eq!(parse(&"$(".repeat(MAX_DEPTH), 0).limit, None);
+        let long = "a ".repeat(MAX_WORDS + 1);
+        assert_eq!(parse(&long, 0).limit, Some(Limit::Words(MAX_WORDS)));
+        let mut budget = Budget::default();
+        let half = "a ".repeat(MAX_WORDS / 2 + 1);
+        assert_eq!(parse_in(&half, 0, &mut budget).limit, None);
+        assert_eq!(parse_in(&half, 0, &mut budget).limit, Some(Limit::Words(MAX_WORDS)), "the budget is shared");
+    }
+
+    #[test]
+    fn deep_nesting_is_linear_and_bounded() {
+        // Braces, subshells and backquotes nest without recursion beyond the substitution bound.
+        for text in ["{ ".repeat(20_000) + &"}; ".repeat(20_000), "( ".repeat(20_000) + &") ".repeat(20_000)] {
+            let script = parse(&text, 0);
+            assert!(script.commands().is_empty(), "no command in pure nesting");
+        }
+        let ticks = "`".repeat(10_001);
+        let _ = parse(&ticks, 0);
+    }
+
+    #[test]
     fn never_panics_on_unbalanced_input() {
-        for src in ["\"", "'", "$(", "`", "${", "$((", "a <(", "\\", "é$'\\", "a >", "$'", "((", "))"] {
+        for src in [
+            "\"",
+            "'",
+            "$(",
+            "`",
+            "${",
+            "$((",
+            "a <(",
+            "\\",
+            "é$'\\",
+            "a >",
+            "$'",
+            "((",
+            "))",
+            "case",
+            "case x in",
+            "esac",
+            ";;",
+            "case x in a) ;; esac esac",
+            "cat <<",
+            "cat <<E\n",
+            "<<-",
+            "a | ) b",
+        ] {
             let _ = parse(src, 0);
         }
     }

@@ -1,10 +1,24 @@
 //! The GitHub Actions workflow model the rules read: triggers, permissions, jobs and steps.
 
+pub mod expr;
+pub mod injection;
+pub mod taint;
+
 use super::shell::{self, Script};
 use crate::yaml::tree::Node;
 
+/// Events that outsiders start (a fork's pull request, a comment, a run of another workflow on
+/// their pull request) but that run with the base repository's secrets and a token that can write.
+pub const PRIVILEGED_EVENTS: &[&str] = &["pull_request_target", "workflow_run", "issue_comment"];
+
 pub struct Workflow {
     pub root: Node,
+    /// The file's text, for positions inside scalars whose line breaks YAML folds away.
+    source: String,
+    /// Byte offset of each line's start in `source`.
+    line_starts: Vec<usize>,
+    /// Byte offset of every `${{` in `source`.
+    expansion_starts: Vec<usize>,
 }
 
 pub struct Job<'a> {
@@ -20,7 +34,42 @@ pub struct Step<'a> {
 
 impl Workflow {
     pub fn new(root: Node) -> Workflow {
-        Workflow { root }
+        Workflow { root, source: String::new(), line_starts: Vec::new(), expansion_starts: Vec::new() }
+    }
+
+    /// A workflow with the text it was parsed from, so positions inside folded (`>`) and quoted
+    /// multi-line scalars are exact.
+    pub fn with_source(root: Node, source: &str) -> Workflow {
+        let line_starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let expansion_starts = source.match_indices("${{").map(|(i, _)| i).collect();
+        Workflow { root, source: source.to_string(), line_starts, expansion_starts }
+    }
+
+    /// The line and column of the `${{` that starts at `offset` in `node`'s text, which holds
+    /// `nth` other `${{` before it: the same occurrence counted from where the node starts in the
+    /// file. Without the file's text, the line is counted from the node's line breaks.
+    pub fn expansion_position(&self, node: &Node, text: &str, offset: usize, nth: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let start = self.line_starts.get(node.line.saturating_sub(1) as usize).map(|&line| {
+            let rest = &self.source[line..];
+            line + rest.char_indices().nth(node.col.saturating_sub(1) as usize).map_or(0, |(i, _)| i)
+        });
+        let found = start
+            .and_then(|start| self.expansion_starts.get(self.expansion_starts.partition_point(|&e| e < start) + nth));
+        if let Some(&at) = found {
+            let line = self.line_starts.partition_point(|&s| s <= at);
+            let line_start = self.line_starts[line - 1];
+            return (line as u32, self.source[line_start..at].chars().count() as u32 + 1);
+        }
+        let line = node.line + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() as u32;
+        (
+            line,
+            if line == node.line && !text.contains('\n') {
+                node.col + text[..offset].chars().count() as u32
+            } else {
+                1
+            },
+        )
     }
 
     /// The `on:` node (YAML 1.1 readers turn a plain `on` into `true`; this parser keeps the text).
@@ -38,6 +87,29 @@ impl Workflow {
             }
             None => false,
         }
+    }
+
+    /// The names of the events the workflow runs on.
+    pub fn events(&self) -> Vec<&str> {
+        match self.triggers() {
+            Some(node) if node.as_str().is_some() => node.as_str().into_iter().collect(),
+            Some(node) if node.as_seq().is_some() => node.items().iter().filter_map(Node::as_str).collect(),
+            Some(node) => node.entries().map(|(name, _, _)| name).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The privileged events (see [`PRIVILEGED_EVENTS`]) the workflow runs on.
+    pub fn privileged_events(&self) -> Vec<&str> {
+        self.events().into_iter().filter(|e| PRIVILEGED_EVENTS.contains(e)).collect()
+    }
+
+    pub fn env(&self) -> Option<&Node> {
+        self.root.get("env")
+    }
+
+    pub fn job(&self, name: &str) -> Option<Job<'_>> {
+        self.jobs().into_iter().find(|j| j.name.eq_ignore_ascii_case(name))
     }
 
     pub fn jobs(&self) -> Vec<Job<'_>> {
@@ -62,7 +134,80 @@ impl Workflow {
     }
 }
 
+impl<'a> Job<'a> {
+    pub fn steps(&self) -> Vec<Step<'a>> {
+        let name = self.name;
+        self.node.get("steps").map(Node::items).unwrap_or(&[]).iter().map(|node| Step { job: name, node }).collect()
+    }
+
+    pub fn env(&self) -> Option<&'a Node> {
+        self.node.get("env")
+    }
+
+    /// Every value the strategy matrix gives `matrix.<path>`: listed values, `include:` entries,
+    /// or the expression the whole matrix comes from (`${{ fromJSON(...) }}`).
+    pub fn matrix_values(&self, path: &[&str]) -> Vec<&'a str> {
+        let Some(matrix) = self.node.get("strategy").and_then(|s| s.get("matrix")) else { return Vec::new() };
+        let mut texts = Vec::new();
+        match (matrix.as_str(), path.split_first()) {
+            (Some(text), _) => texts.push(text),
+            (None, Some((key, rest))) => {
+                for (name, _, value) in matrix.entries() {
+                    if name.eq_ignore_ascii_case(key) {
+                        scalars_at(value, rest, &mut texts);
+                    }
+                    if name == "include" {
+                        for entry in value.items() {
+                            for (_, _, v) in entry.entries().filter(|(n, _, _)| n.eq_ignore_ascii_case(key)) {
+                                scalars_at(v, rest, &mut texts);
+                            }
+                        }
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        texts
+    }
+
+    /// The step with this `id:` (ids are case-insensitive).
+    pub fn step_with_id(&self, id: &str) -> Option<(usize, Step<'a>)> {
+        self.steps().into_iter().enumerate().find(|(_, s)| s.id().is_some_and(|i| i.eq_ignore_ascii_case(id)))
+    }
+}
+
 impl<'a> Step<'a> {
+    pub fn id(&self) -> Option<&'a str> {
+        self.node.get("id")?.as_str()
+    }
+
+    pub fn env(&self) -> Option<&'a Node> {
+        self.node.get("env")
+    }
+
+    /// The action a step uses, lower-case, without its ref (`actions/github-script`).
+    pub fn action(&self) -> Option<String> {
+        let uses = self.uses()?.as_str()?;
+        let name = uses.split_once('@').map_or(uses, |(name, _)| name);
+        Some(name.trim().to_ascii_lowercase())
+    }
+
+    /// The `script:` of an `actions/github-script` step: JavaScript that expressions are pasted into.
+    pub fn github_script(&self) -> Option<&'a Node> {
+        (self.action().as_deref() == Some("actions/github-script")).then(|| self.with("script")).flatten()
+    }
+
+    /// The inputs of this step that its action runs as code (see [`injection::CODE_INPUTS`]), with
+    /// their names. Input names are case-insensitive.
+    pub fn code_inputs(&self) -> Vec<(&'a str, &'a Node)> {
+        let (Some(action), Some(with)) = (self.action(), self.node.get("with")) else { return Vec::new() };
+        let code: Vec<&str> = injection::CODE_INPUTS.iter().filter(|(a, _)| *a == action).map(|(_, i)| *i).collect();
+        with.entries()
+            .filter(|(key, _, _)| code.iter().any(|c| c.eq_ignore_ascii_case(key)))
+            .map(|(key, _, value)| (key, value))
+            .collect()
+    }
+
     pub fn uses(&self) -> Option<&'a Node> {
         self.node.get("uses")
     }
@@ -77,6 +222,76 @@ impl<'a> Step<'a> {
         let text = node.as_str()?;
         // Block scalars (`run: |`) are marked at their first line of text.
         Some(RunScript { text, first_line: node.line, node })
+    }
+}
+
+/// The scopes a `permissions:` value grants write access to (`write-all` for that shorthand).
+pub fn write_scopes(permissions: &Node) -> Vec<&str> {
+    match permissions.as_str() {
+        Some("write-all") => vec!["write-all"],
+        _ => permissions.entries().filter(|(_, _, v)| v.as_str() == Some("write")).map(|(k, _, _)| k).collect(),
+    }
+}
+
+/// The names of the secrets a node reads (`secrets.NAME` in any expression under it), without
+/// the job token (`secrets.GITHUB_TOKEN`), which every run has.
+pub fn secrets_read(node: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut visit = |text: &str| {
+        for expansion in expr::expansions(text) {
+            let lower = expansion.body.to_ascii_lowercase();
+            let mut rest = lower.as_str();
+            while let Some(i) = rest.find("secrets.") {
+                let name: String =
+                    rest[i + 8..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                if !name.is_empty() && name != "github_token" && !out.contains(&name) {
+                    out.push(name.to_ascii_uppercase());
+                }
+                rest = &rest[i + 8..];
+            }
+        }
+    };
+    walk_scalars(node, &mut visit);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The scalar strings under `node` along `path` (`*` or a key per segment; lists are walked).
+fn scalars_at<'a>(node: &'a Node, path: &[&str], out: &mut Vec<&'a str>) {
+    if let Some(items) = node.as_seq() {
+        items.iter().for_each(|item| scalars_at(item, path, out));
+        return;
+    }
+    match path.split_first() {
+        None => {
+            if let Some(text) = node.as_str() {
+                out.push(text);
+            } else {
+                node.entries().for_each(|(_, _, value)| scalars_at(value, &[], out));
+            }
+        }
+        Some((key, rest)) => {
+            for (name, _, value) in node.entries() {
+                if *key == "*" || name.eq_ignore_ascii_case(key) {
+                    scalars_at(value, rest, out);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` on every scalar under `node`, keys included.
+pub fn walk_scalars<'a>(node: &'a Node, f: &mut impl FnMut(&'a str)) {
+    if let Some(text) = node.as_str() {
+        f(text);
+    }
+    for item in node.items() {
+        walk_scalars(item, f);
+    }
+    for (key, value) in node.as_map().unwrap_or(&[]) {
+        walk_scalars(key, f);
+        walk_scalars(value, f);
     }
 }
 

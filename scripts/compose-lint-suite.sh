@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs compose-lint's own rule tests through berth. Downloads the pinned compose-lint sdist from
+# PyPI (it ships its tests), runs its tests/test_CL*.py under pytest with a recorder that writes
+# down every case a rule is checked on, audits each case with berth, and compares the verdicts
+# per concern (scripts/compose-lint-suite/groups.tsv maps compose-lint codes to berth codes).
+# Every disagreement must be listed in scripts/compose-lint-suite/differences.tsv with a reason
+# the berth rule's docs also state; the script fails otherwise. BERTH=path overrides the binary;
+# BERTH_SUITE_DUMP=file.json writes every case with both verdicts.
+set -euo pipefail
+
+COMPOSE_LINT=0.36.2
+PYTEST=9.1.1
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(dirname "$here")"
+root="${BERTH_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/berth-tools}"
+venv="$root/compose-lint-suite"
+stamp="compose-lint==$COMPOSE_LINT pytest==$PYTEST"
+if [[ ! -x "$venv/bin/python" || "$(cat "$venv/.berth-stamp" 2>/dev/null)" != "$stamp" ]]; then
+  echo "installing $stamp into $venv" >&2
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  # shellcheck disable=SC2086 # the stamp is the list of requirements
+  "$venv/bin/pip" install --quiet --disable-pip-version-check $stamp >&2
+  echo "$stamp" > "$venv/.berth-stamp"
+fi
+
+if [[ -z "${BERTH:-}" ]]; then
+  cargo build --quiet --manifest-path "$repo/Cargo.toml"
+  BERTH="$repo/target/debug/berth"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+  -d "$work" "compose-lint==$COMPOSE_LINT" >&2
+tar -xzf "$work/compose_lint-$COMPOSE_LINT.tar.gz" -C "$work"
+
+# The suite's own result does not matter here (some of its tests ask a local `docker compose`);
+# the recorder writes down every case it checks either way.
+(
+  cd "$work/compose_lint-$COMPOSE_LINT"
+  BERTH_CASES="$work/cases.jsonl" PYTHONPATH="$here/compose-lint-suite" \
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider -p recorder tests/test_CL*.py > "$work/pytest.log" 2>&1 || true
+)
+tail -n 1 "$work/pytest.log" | sed 's/^/compose-lint tests: /'
+"$venv/bin/python" "$here/compose-lint-suite/compare.py" "$work/cases.jsonl" "$work" "$BERTH" ${BERTH_SUITE_DUMP:+"$BERTH_SUITE_DUMP"}
