@@ -211,19 +211,21 @@ pub struct VerifyArgs {
 }
 
 const UPGRADE_HELP: &str = "\
-Each file berth manages (recorded in berth.lock) is: left alone when it is current; replaced when you
-have not edited it; kept when only you changed it; three-way merged when you both did (the base is
-berth's last render, rendered again or found in git by the blob id in berth.lock). Overlapping edits
-are shown and nothing is written, unless --conflicts writes them with conflict markers. A file whose
-base cannot be found is left as it is, with berth's change shown. Starter code and secrets are never
-touched. The files as they will be are audited: findings your edits add are reported.
-Exit status: 0 up to date, 1 conflicts or a file without a base (or refused), 2 error.";
+Each file berth manages (recorded in berth.lock) is left alone when it is current, replaced when
+you have not edited it, kept when only you changed it, and three-way merged when you both did
+(the base is berth's last render: rendered again from berth.lock, or found in git by its blob id).
+Overlapping edits are shown and nothing is written, unless --conflicts writes conflict markers. A
+file whose base cannot be found is left as it is, with berth's change shown. Starter code and
+secrets are never touched. The files as they will be are audited: findings your edits add are
+reported.
+Exit status: 0 up to date, 1 a conflict or a file without a base (or refused), 2 error.";
 
 const CHECK_HELP: &str = "\
-One render, no network, no writes. One line per file that is not current, saying why (answers changed,
-templates changed, merge needed), then unified diffs. Secrets and starter code are not checked.
-Exit status: 0 current, 1 `berth upgrade` would change something or your edits add audit findings,
-2 error.";
+One render, no network, no writes. One line per file that is not current, saying why (answers
+changed, templates changed, merge needed), then unified diffs. Secrets and starter code are not
+checked.
+Exit status: 0 current, 1 `berth upgrade` would change something or your edits add audit
+findings, 2 error.";
 
 #[derive(Debug, Clone, Args)]
 pub struct UpgradeArgs {
