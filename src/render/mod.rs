@@ -318,6 +318,40 @@ mod tests {
     }
 
     #[test]
+    fn app_env_answers_cannot_shadow_what_berth_sets() {
+        use crate::spec::{defaults, resolve, Environment, Layer, Source};
+        let env = Environment { dir_name: Some("etl".into()), dependency_text: None };
+        for workload in ["batch", "api"] {
+            let mut flags = Layer::new(Source::Flags);
+            flags.set("database", RawValue::One("postgres".into())).unwrap();
+            flags.set("workload", RawValue::One(workload.into())).unwrap();
+            let spec = resolve(&[defaults(), flags], &env).unwrap().spec;
+            let files = render(&spec).unwrap();
+            let dockerfile = &files[&PathBuf::from("Dockerfile")].content;
+            let runtime = &dockerfile[dockerfile.find("AS runtime").unwrap()..];
+            let mut names: Vec<String> = Vec::new();
+            let mut continued = false;
+            for line in runtime.lines().map(str::trim) {
+                if line.starts_with("ENV ") || continued {
+                    let pair = line.trim_start_matches("ENV ").trim_end_matches('\\').trim();
+                    names.extend(pair.split_once('=').map(|(name, _)| name.to_string()));
+                    continued = line.ends_with('\\');
+                }
+            }
+            let compose = crate::yaml::tree::parse(&files[&PathBuf::from("docker-compose.prod.yml")].content).unwrap();
+            let environment = compose.get("services").and_then(|s| s.get("app")).and_then(|a| a.get("environment"));
+            names.extend(environment.into_iter().flat_map(|e| e.entries().map(|(k, _, _)| k.to_string())));
+            assert!(names.len() >= 6, "{names:?}");
+            for name in names {
+                assert!(
+                    context::APP_ENV_SET_BY_BERTH.contains(&name.as_str()),
+                    "{name} is set by berth but not listed"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_template_is_embedded_and_parses() {
         engine(&Templates::builtin()).expect("all templates parse");
     }
