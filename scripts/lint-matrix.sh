@@ -40,7 +40,9 @@ for pinned in no yes; do
             esac
             if [[ $pinned == yes ]]; then
               args+=(--builder-digest "$digest" --runtime-digest "$digest" --private-index https://pypi.example.com/simple
-                     --image registry.example.com/data/m$count --scan-severity critical)
+                     --image registry.example.com/data/m$count --scan-severity critical
+                     --app-env 'LOG_FORMAT=json,GREETING=cost $5 "today"' --app-volumes ./config:/etc/app,cache:/var/cache/app
+                     --labels org.example.team=data,org.opencontainers.image.vendor=Example)
               [[ $db != none ]] && args+=(--db-digest "$digest")
             fi
             [[ $verify == on ]] && args+=(--ci-verify true)
@@ -56,7 +58,7 @@ for pinned in no yes; do
   done
  done
 done
-echo "generated $count projects (base x database x workload x packaging x CI, unpinned and pinned; ci_verify off, and on with a CI)"
+echo "generated $count projects (base x database x workload x packaging x CI, unpinned and pinned with the extension answers; ci_verify off, and on with a CI)"
 
 failed=0
 report() { # name findings

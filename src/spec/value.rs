@@ -337,6 +337,126 @@ pub fn boolean(raw: &str) -> Result<Parsed, String> {
     }
 }
 
+/// Paths of the app container that berth mounts or fills itself: an extra mount may not be one
+/// of them, inside one or above one.
+pub const APP_OWN_PATHS: &[&str] = &["/app", "/opt/venv", "/data", "/tmp", "/run/secrets", "/proc", "/sys", "/dev"];
+
+/// The named volumes the compose file declares itself.
+pub const OWN_VOLUMES: &[&str] = &["app-data", "db-data"];
+
+fn is_plain_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+fn no_control(v: &str) -> bool {
+    !v.chars().any(char::is_control)
+}
+
+/// `NAME=VALUE`: a non-secret environment variable of the app service. The name is a shell
+/// variable name that does not say it holds a credential; the value is one line of at most 256
+/// characters that does not look like a token or a key.
+pub fn env_var(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str =
+        "use NAME=VALUE with a NAME of letters, digits and '_' not starting with a digit (e.g. LOG_FORMAT=json)";
+    let item = raw.trim();
+    let Some((name, value)) = item.split_once('=') else { return Err(HELP.into()) };
+    let name_ok = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !name_ok {
+        return Err(HELP.into());
+    }
+    if crate::audit::secrets::is_credential_name(name) || crate::audit::secrets::secret_in_text(value).is_some() {
+        return Err(format!(
+            "{name} looks like a credential: environment variables end up in `docker inspect` and logs; put the value in a file under secrets/ and read it from /run/secrets (compose file secrets)"
+        ));
+    }
+    if value.chars().count() > 256 || !no_control(value) {
+        return Err("use a value of at most 256 characters on one line, without control characters".into());
+    }
+    Ok(format!("{name}={value}"))
+}
+
+/// Whether `path` is one of `owned`, inside one, or above one.
+fn overlaps(path: &str, owned: &str) -> bool {
+    let inside = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}/"));
+    inside(path, owned) || inside(owned, path) || path == "/"
+}
+
+/// `./dir:/target` (a project directory, mounted read-only) or `name:/target` (a named volume).
+/// Host paths outside the project are not offered: edit the compose file for those, and
+/// `berth audit` judges them.
+pub fn app_volume(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str =
+        "use ./project/dir:/container/path (read-only bind mount) or volume-name:/container/path (named volume)";
+    let item = raw.trim();
+    let Some((source, target)) = item.split_once(':') else { return Err(HELP.into()) };
+    if target.contains(':') {
+        return Err(format!("{HELP}; bind mounts are always read-only and named volumes writable, so no :ro or :rw"));
+    }
+    let target_ok = target.starts_with('/') && target.len() <= 200 && target[1..].split('/').all(is_plain_segment);
+    if !target_ok {
+        return Err(format!("{HELP}; the target is an absolute path of letters, digits, '.', '_', '-' without '..'"));
+    }
+    if let Some(owned) = APP_OWN_PATHS.iter().find(|owned| overlaps(target, owned)) {
+        return Err(format!(
+            "{target} overlaps {owned}, which the app's container already uses; mount somewhere else, e.g. /srv/{}",
+            target.rsplit('/').next().unwrap_or("extra")
+        ));
+    }
+    if let Some(relative) = source.strip_prefix("./") {
+        let segments: Vec<&str> = relative.trim_end_matches('/').split('/').collect();
+        if source.len() > 200 || !segments.iter().all(|s| is_plain_segment(s)) {
+            return Err(format!(
+                "{HELP}; the project directory is ./ followed by letters, digits, '.', '_', '-' without '..'"
+            ));
+        }
+        if segments[0] == crate::render::SECRETS_DIR {
+            return Err(
+                "secrets/ is mounted file by file as compose secrets (/run/secrets); mount another directory".into()
+            );
+        }
+        return Ok(format!("./{}:{target}", segments.join("/")));
+    }
+    let name_ok = source.len() <= 63
+        && source.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && source.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+    if !name_ok {
+        return Err(format!("{HELP}; a volume name is lowercase letters, digits, '_', '.', '-' (a host path must start with ./ and stay in the project)"));
+    }
+    if OWN_VOLUMES.contains(&source) {
+        return Err(format!("{source} is a volume berth already declares; choose another name"));
+    }
+    Ok(format!("{source}:{target}"))
+}
+
+/// `KEY=VALUE`: a LABEL of the runtime image. The key is reverse-DNS style (lowercase letters
+/// and digits separated by '.' or '-'); the value one line without `"`, `\` or `$`.
+pub fn label(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str =
+        "use KEY=VALUE with a lowercase KEY of letters, digits, '.' and '-' (e.g. org.example.team=data)";
+    let item = raw.trim();
+    let Some((key, value)) = item.split_once('=') else { return Err(HELP.into()) };
+    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let key_ok = key.len() <= 128
+        && key.starts_with(alnum)
+        && key.ends_with(alnum)
+        && key.chars().all(|c| alnum(c) || c == '.' || c == '-')
+        && !key.contains("..")
+        && !key.contains("--");
+    if !key_ok {
+        return Err(HELP.into());
+    }
+    if value.chars().count() > 256 || !no_control(value) || value.contains(['"', '\\', '$']) {
+        return Err("use a value of at most 256 characters on one line, without '\"', '\\' or '$'".into());
+    }
+    Ok(format!("{key}={value}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,6 +603,59 @@ mod tests {
         assert!(health_path("/healthz").is_ok());
         for bad in ["healthz", "/a/../b", "/\"quoted\"", "/a b", "/$(id)"] {
             assert!(health_path(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn environment_variables() {
+        assert_eq!(env_var(" LOG_FORMAT=json ").as_deref(), Ok("LOG_FORMAT=json"));
+        assert_eq!(env_var("EMPTY=").as_deref(), Ok("EMPTY="));
+        assert_eq!(env_var("URL=a=b c").as_deref(), Ok("URL=a=b c"));
+        assert!(env_var("DB_PASSWORD=x").unwrap_err().contains("secrets/"));
+        assert!(env_var("API_KEY=x").unwrap_err().contains("credential"));
+        assert!(env_var("AUTH=Bearer abcdefghijklmnop").unwrap_err().contains("credential"));
+        for bad in
+            ["NOEQUALS", "1X=a", "A-B=c", "=x", "A=line\nbreak", "A=esc\u{1b}[31m", &format!("A={}", "x".repeat(257))]
+        {
+            assert!(env_var(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn volumes() {
+        assert_eq!(app_volume("./config:/etc/app").as_deref(), Ok("./config:/etc/app"));
+        assert_eq!(app_volume("./conf/dir/:/srv/conf").as_deref(), Ok("./conf/dir:/srv/conf"));
+        assert_eq!(app_volume("cache:/var/cache/app").as_deref(), Ok("cache:/var/cache/app"));
+        for bad in [
+            "/etc:/etc/app",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "../up:/srv/x",
+            "./a/../b:/srv/x",
+            "./secrets:/srv/s",
+            "cache:/app",
+            "cache:/app/sub",
+            "cache:/opt",
+            "cache:/",
+            "cache:/tmp",
+            "cache:relative",
+            "cache:/srv/x:ro",
+            "app-data:/srv/x",
+            "Cache:/srv/x",
+            "cache",
+            "./a b:/srv/x",
+            "cache:/srv/a b",
+            "cache:/srv/$(id)",
+        ] {
+            assert!(app_volume(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(label("org.example.team=data").as_deref(), Ok("org.example.team=data"));
+        assert_eq!(label("team=Data Engineering, EU").as_deref(), Ok("team=Data Engineering, EU"));
+        for bad in ["Org.x=1", "org..x=1", ".x=1", "x.=1", "x=\"q\"", "x=a\\b", "x=$HOME", "x=a\nb", "novalue"] {
+            assert!(label(bad).is_err(), "{bad:?}");
         }
     }
 }

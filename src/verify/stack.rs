@@ -380,7 +380,7 @@ pub fn checks(
 ) -> Result<(), VerifyError> {
     let stack =
         Stack { docker, project, compose_file: dir.join("docker-compose.prod.yml").to_string_lossy().into_owned() };
-    let context = ProjectContext::new(spec);
+    let context = ProjectContext::new(spec, &crate::render::Carried::default());
     let app_image = match AppImage::write(image) {
         Ok(file) => file,
         Err(e) => {

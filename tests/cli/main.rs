@@ -10,6 +10,8 @@ mod completions;
 mod compose;
 mod dist;
 mod examples;
+mod lifecycle;
+mod lifecycle_hostile;
 mod new;
 mod presets;
 mod verify;
