@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Distribution checks:
-#   - the crate package holds exactly what building needs (sources, templates, presets) plus
-#     Cargo.toml, Cargo.lock, README.md, CHANGELOG.md and LICENSE;
+#   - the crate package holds exactly what building needs (sources, templates, presets, the
+#     Action's installer scripts built into berth) plus Cargo.toml, Cargo.lock, README.md,
+#     CHANGELOG.md and LICENSE;
 #   - rust-version is at least the highest rust-version of the locked dependencies;
 #   - `cargo publish --dry-run` packages the crate and builds it from the package;
 #   - the release workflow and the Action: actionlint (with shellcheck), zizmor and berth audit
@@ -34,14 +35,14 @@ export PATH="$linters:$tools/bin:$PATH"
 step "crate package contents (cargo package --list)"
 package=$(cargo package --list --locked --allow-dirty 2>/dev/null | grep -v -x -e Cargo.toml.orig -e .cargo_vcs_info.json | sort)
 wanted=$({
-  git ls-files -- src templates presets
+  git ls-files -- src templates presets .github/action/install.sh .github/action/lib.sh
   printf '%s\n' Cargo.toml Cargo.lock README.md CHANGELOG.md LICENSE
 } | sort)
 if [[ $package != "$wanted" ]]; then
   diff <(echo "$wanted") <(echo "$package") | sed 's/^/    /' || true
   fail "package" "the crate package differs from what building needs ('<' missing, '>' extra): fix include in Cargo.toml"
 else
-  echo "    $(wc -l <<<"$package") files: Cargo.toml, Cargo.lock, README.md, CHANGELOG.md, LICENSE, src/, templates/, presets/"
+  echo "    $(wc -l <<<"$package") files: Cargo.toml, Cargo.lock, README.md, CHANGELOG.md, LICENSE, src/, templates/, presets/, the installer"
 fi
 done_step
 

@@ -20,6 +20,10 @@ pub const FORWARD_PORT: u16 = 3128;
 pub const HEALTH_PORT: u16 = 3129;
 /// Debian's `proxy` user and group (fixed by base-passwd), which Squid runs as.
 pub const PROXY_UID: u32 = 13;
+/// The variables that point the app's HTTP clients (requests, httpx, urllib, botocore, pip) at
+/// the proxy, upper- and lower-case as the clients read either, and the names they bypass it for.
+pub const PROXY_ENV: &[&str] = &["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
+
 /// The network with no route out, where the app and the database live.
 pub const INTERNAL_NETWORK: &str = "backend";
 /// The network with a route out: the proxy's (or, with `egress: open`, the app's).
@@ -144,11 +148,9 @@ pub fn proxy_context(spec: &ProjectSpec) -> Option<ProxyContext> {
         if spec.has_db() {
             no_proxy.push("db");
         }
-        for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
-            app_env.push((name.to_string(), url.clone()));
-        }
-        for name in ["NO_PROXY", "no_proxy"] {
-            app_env.push((name.to_string(), no_proxy.join(",")));
+        for name in PROXY_ENV {
+            let value = if name.eq_ignore_ascii_case("no_proxy") { no_proxy.join(",") } else { url.clone() };
+            app_env.push((name.to_string(), value));
         }
     }
     let example_url = spec.egress_allow.first().filter(|_| forward).map(|d| match d.port {

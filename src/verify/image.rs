@@ -26,8 +26,8 @@ const SHELLS: &[&str] = &[
 ];
 
 /// The proxy's image, named as compose names the image of a service it builds.
-pub fn proxy_image(app_image: &str) -> String {
-    format!("{}-{}", app_image.strip_suffix("-app").unwrap_or(app_image), crate::render::proxy::PROXY_SERVICE)
+pub fn proxy_image(project: &str) -> String {
+    format!("{project}-{}", crate::render::proxy::PROXY_SERVICE)
 }
 
 /// Builds one image; its build time and size.
@@ -42,12 +42,34 @@ fn build_one(docker: &Docker, args: &[&str], image: &str) -> Result<String, Stri
     Ok(format!("{image} with BuildKit in {:.1} s ({:.0} MB)", started.elapsed().as_secs_f64(), size as f64 / 1e6))
 }
 
+/// Builds the proxy's image from proxy/Dockerfile when the stack has a proxy (also when the
+/// app's image was built elsewhere: the proxy is not the image under test); what was built.
+pub fn build_proxy(
+    docker: &Docker,
+    dir: &Path,
+    spec: &ProjectSpec,
+    project: &str,
+    cleanup: &mut Cleanup,
+) -> Result<Option<String>, String> {
+    if !spec.has_proxy() {
+        return Ok(None);
+    }
+    let label = cleanup.label();
+    let proxy = proxy_image(project);
+    let proxy_dir = dir.join("proxy").to_string_lossy().into_owned();
+    cleanup.images.push(proxy.clone());
+    build_one(docker, &["build", "--label", &label, "-t", &proxy, &proxy_dir], &proxy)
+        .map(|detail| Some(format!("the proxy {detail}")))
+        .map_err(|e| format!("the proxy's build (proxy/Dockerfile) failed:\n{e}"))
+}
+
 /// Builds the image with BuildKit, passing the build secret the project declares, and the
 /// proxy's image when the stack has one.
 pub fn build(
     docker: &Docker,
     dir: &Path,
     spec: &ProjectSpec,
+    project: &str,
     image: &str,
     cleanup: &mut Cleanup,
     rec: &mut Recorder,
@@ -67,31 +89,45 @@ pub fn build(
     }
     args.push(&context);
     cleanup.images.push(image.to_string());
-    let mut built = match build_one(docker, &args, image) {
-        Ok(detail) => vec![format!("built {detail}")],
+    let built = match build_one(docker, &args, image) {
+        Ok(detail) => format!("built {detail}"),
         Err(e) => {
             rec.fail(CheckId::Build, format!("the build failed:\n{e}"));
             return false;
         }
     };
-    if spec.has_proxy() {
-        let proxy = proxy_image(image);
-        let proxy_dir = dir.join("proxy").to_string_lossy().into_owned();
-        cleanup.images.push(proxy.clone());
-        let args = ["build", "--label", &label, "-t", &proxy, &proxy_dir];
-        match build_one(docker, &args, &proxy) {
-            Ok(detail) => built.push(format!("the proxy {detail}")),
-            Err(e) => {
-                rec.fail(
-                    CheckId::Build,
-                    format!("{}; the proxy's build (proxy/Dockerfile) failed:\n{e}", built.join("")),
-                );
-                return false;
-            }
+    match build_proxy(docker, dir, spec, project, cleanup) {
+        Ok(proxy) => {
+            rec.pass(CheckId::Build, proxy.map_or_else(|| built.clone(), |p| format!("{built}; {p}")));
+            true
+        }
+        Err(e) => {
+            rec.fail(CheckId::Build, format!("{built}; {e}"));
+            false
         }
     }
-    rec.pass(CheckId::Build, built.join("; "));
-    true
+}
+
+/// The detail of the `build` check for an image verify did not build: its ID, size and
+/// creation time. `Err` when the engine does not have it: verify never pulls.
+pub fn given(docker: &Docker, image: &str) -> Result<String, String> {
+    match docker.ok(&["image", "inspect", "-f", "{{.Id}} {{.Size}} {{.Created}}", "--", image]) {
+        Ok(found) => {
+            let mut parts = found.split_whitespace();
+            let id = parts.next().unwrap_or_default();
+            let size = parts.next().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+            let created = parts.next().unwrap_or_default();
+            Ok(format!(
+                "not built here: --image {image} is {} ({:.0} MB, created {created})",
+                id.get(..19).unwrap_or(id),
+                size as f64 / 1e6
+            ))
+        }
+        Err(e) if e.message.contains("No such image") || e.message.contains("No such object") => Err(format!(
+            "the engine has no such image; build it (docker build -t {image} DIR), load it (docker load -i FILE) or pull it (docker pull {image}) first: verify never pulls"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Runs a Python snippet in a throw-away container of the image, as its configured user.

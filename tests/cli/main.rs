@@ -5,14 +5,18 @@ mod answers;
 mod audit;
 mod audit_dockerfile;
 mod audit_inputs;
+mod ci_verify;
 mod completions;
 mod compose;
 mod dist;
 mod egress;
 mod examples;
+mod lifecycle;
+mod lifecycle_hostile;
 mod new;
 mod presets;
 mod verify;
+mod verify_image;
 mod wizard;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,11 @@
 # domain; an api with one host) whose four egress checks must pass. Installs and starts the
 # engine and the stand-in base images (skipped where BERTH_E2E_REGISTRY=1 pulls the real ones),
 # and stops what it started.
+#
+# One preset (IMAGE_PRESET) is verified as the ci_verify job does it: its image is built with
+# `docker build` first and checked with `berth verify --image`, through a TCP endpoint to the
+# engine (tcp-endpoint.py), so the checks that connect to published ports run from the engine's
+# host as they do against CI's docker-in-docker service.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,7 +18,12 @@ REPO=$(cd "$HERE/../.." && pwd)
 
 "$HERE/engine-up.sh"
 work=$(mktemp -d)
+IMAGE_PRESET=api-service
+given_image=${E2E_PREFIX}image-$IMAGE_PRESET
+endpoint_pid=
 cleanup() {
+  [[ -z $endpoint_pid ]] || kill "$endpoint_pid" 2>/dev/null || true
+  "$DOCKER" rmi -f "$given_image" >/dev/null 2>&1 || true
   rm -rf "$work"
   "$HERE/engine-down.sh" || true
 }
@@ -24,30 +34,73 @@ trap cleanup EXIT
 cargo build --quiet --manifest-path "$REPO/Cargo.toml"
 berth="$REPO/target/debug/berth"
 mapfile -t presets < <("$berth" presets | awk '{print $1}')
+# BERTH_E2E_PRESETS="a b" runs only those presets.
+[[ -z ${BERTH_E2E_PRESETS:-} ]] || read -ra presets <<<"$BERTH_E2E_PRESETS"
 # Each run: a name, then the arguments of `berth new`.
 runs=()
 for preset in "${presets[@]}"; do runs+=("$preset --preset $preset"); done
-runs+=("postgres-etl+proxy --preset postgres-etl --egress proxy --egress-allow api.example.com,.s3.amazonaws.com")
-runs+=("api-service+proxy --preset api-service --egress proxy --egress-allow api.example.com")
+if [[ -z ${BERTH_E2E_PRESETS:-} ]]; then
+  runs+=("postgres-etl+proxy --preset postgres-etl --egress proxy --egress-allow api.example.com,.s3.amazonaws.com")
+  runs+=("api-service+proxy --preset api-service --egress proxy --egress-allow api.example.com")
+fi
 
 failed=()
 summary=()
+# The engine's socket as the endpoint the client knows, then the same engine over TCP.
+socket=$("$DOCKER" context inspect --format '{{.Endpoints.docker.Host}}')
+python3 "$HERE/tcp-endpoint.py" "${socket#unix://}" "$work/endpoint.port" &
+endpoint_pid=$!
+for _ in $(seq 50); do [[ -s $work/endpoint.port ]] && break; sleep 0.1; done
+remote=tcp://127.0.0.1:$(cat "$work/endpoint.port")
+
 for run in "${runs[@]}"; do
   read -r -a args <<<"$run"
   name=${args[0]}
-  echo "=== $name"
   started=$(now)
   "$berth" new "$work/$name" --name "${name%%+*}" -y "${args[@]:1}" >/dev/null
-  if BERTH_DOCKER="$DOCKER" "$berth" verify "$work/$name" --format json >"$work/$name.json"; then
+  verify=(verify "$work/$name" --format json)
+  engine=()
+  if [[ $name == "$IMAGE_PRESET" ]]; then
+    echo "=== $name (--image, built first; engine reached at $remote)"
+    DOCKER_BUILDKIT=1 "$DOCKER" build -q -t "$given_image" "$work/$name" >/dev/null
+    verify+=(--image "$given_image")
+    engine=(DOCKER_HOST="$remote")
+  else
+    echo "=== $name"
+  fi
+  if env "${engine[@]}" BERTH_DOCKER="$DOCKER" "$berth" "${verify[@]}" >"$work/$name.json"; then
     status=ok
   else
     status=FAILED
+    failed+=("$name")
+  fi
+  if [[ $name == "$IMAGE_PRESET" ]] && ! python3 - "$work/$name.json" "$given_image" <<'PY'; then
+import json, sys
+report, image = json.load(open(sys.argv[1])), sys.argv[2]
+checks = {c["id"]: c for c in report["checks"]}
+problems = []
+if report["image"] != image or checks["build"]["status"] != "skip":
+    problems.append("verify built an image instead of checking " + image)
+for id in ("db.not-published", "api.loopback-only"):
+    if "from the engine's host" not in checks[id]["detail"]:
+        problems.append(id + " did not connect from the engine's host")
+for p in problems:
+    print("  " + p)
+sys.exit(1 if problems else 0)
+PY
+    status=FAILED
+    failed+=("$name --image")
+  fi
+  if [[ $name == "$IMAGE_PRESET" ]] && ! "$DOCKER" image inspect "$given_image" >/dev/null 2>&1; then
+    echo "  berth verify --image removed $given_image"
+    status=FAILED
+    failed+=("$name --image kept")
   fi
   # What each kind of project must prove, not merely skip.
   required=()
   [[ $name == *+proxy ]] && required+=(egress.allowed egress.denied egress.direct-blocked egress.private-blocked proxy.capabilities)
   [[ $name == api-service* ]] && required+=(api.loopback-only network.no-egress)
-  python3 - "$work/$name.json" "${required[@]}" <<'PY' || status=FAILED
+  if ! python3 - "$work/$name.json" "${required[@]}" <<'PY'; then
 import json, sys
 report = json.load(open(sys.argv[1]))
 for c in report["checks"]:
@@ -62,7 +115,9 @@ if missing:
     print(f"  required checks did not pass: {' '.join(missing)}")
     sys.exit(1)
 PY
-  [[ $status == ok ]] || failed+=("$name")
+    status=FAILED
+    failed+=("$name required checks")
+  fi
   summary+=("$(printf '%-20s %-6s %4ss' "$name" "$status" "$(( $(now) - started ))")")
 done
 
