@@ -154,7 +154,7 @@ fn the_hosts_a_pipeline_calls_are_asked_for_and_checked() {
     wizard.answer("List the hosts it calls", "169.254.169.254\r");
     wizard.expect("not an IP address");
     wizard.answer("List the hosts it calls", "api.example.com, *.s3.amazonaws.com\r");
-    for question in ["Change limits?", "Dependency update bot", "Private package index"] {
+    for question in ["Change limits?", "Dependency update bot", "Private package index", "More options?"] {
         wizard.answer(question, ENTER);
     }
     let summary = wizard.expect("Write these files?");
