@@ -97,7 +97,7 @@ CONCERNS = [
     ("credential in a value (URL...)", "BC028", "", "CL-0021"),
     ("shared mount propagation", "BC029", "", "CL-0017"),
     ("tmpfs exec/suid/dev", "BC030", "", "CL-0022"),
-    ("credentials on an internal and an open network", "BC090", "", ""),
+    ("credentials on an internal and an open network", "BC037", "", ""),
     ("proxy allows every destination (Squid)", "BP001", "", ""),
 ]
 RANK = {"info": 0, "style": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}

@@ -157,7 +157,7 @@ fn open_egress_is_warned_stated_and_reported() {
     let run = Berth::reuse(run).args(&["audit", "p", "--format", "json"]).run().expect_code(0);
     let report: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
     let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["BC090"], "medium: reported, below the default --fail-on high");
+    assert_eq!(codes, ["BC037"], "medium: reported, below the default --fail-on high");
 }
 
 #[test]

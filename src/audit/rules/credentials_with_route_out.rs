@@ -1,4 +1,4 @@
-//! BC090: a service that holds database credentials bridges an internal network and one with a
+//! BC037: a service that holds database credentials bridges an internal network and one with a
 //! route out.
 
 use crate::audit::compose::{is_datastore, ComposeFile, Service};
@@ -7,7 +7,7 @@ use crate::audit::secrets;
 use crate::report::Severity;
 
 pub static RULE: Rule = Rule {
-    code: "BC090",
+    code: "BC037",
     name: "credentials-with-route-out",
     kind: FileKind::Compose,
     severity: Severity::Medium,
