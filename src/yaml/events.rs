@@ -273,6 +273,27 @@ mod tests {
         assert!(err.message.contains("U+0007"), "{err:?}");
     }
 
+    /// Inputs a port of libyaml has been seen to crash on (libyaml-safer 0.3 panics on each): a
+    /// block scalar ending the text without a line break, which real workflows do, and a tag
+    /// cut short in a flow sequence. Each is parsed, or refused with an error, as libyaml does.
+    #[test]
+    fn what_ports_of_libyaml_crashed_on_is_parsed() {
+        let scalar = |text: &str| {
+            events(text).unwrap().into_iter().find_map(|(e, _)| match e {
+                Event::Scalar { text, plain: false, .. } => Some(text),
+                _ => None,
+            })
+        };
+        assert_eq!(scalar("a: |\n  x").as_deref(), Some("x"));
+        assert_eq!(scalar("a: >\n  x\n  y").as_deref(), Some("x y"));
+        assert_eq!(scalar("run: |\n  echo a\n  fi").as_deref(), Some("echo a\nfi"));
+        assert!(events("a: ''|\n 0").is_err());
+        for text in ["[!,", "[!,\n"] {
+            let err = events(text).unwrap_err();
+            assert!(err.message.starts_with("did not find expected node content"), "{err:?}");
+        }
+    }
+
     #[test]
     fn iteration_stops_after_an_error() {
         let mut all = Events::new("[").unwrap();
