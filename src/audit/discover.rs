@@ -130,10 +130,15 @@ pub struct Found {
 
 /// Named files kept, directories searched.
 pub fn discover(paths: &[PathBuf]) -> Found {
+    discover_within(paths, GIT_TIMEOUT)
+}
+
+/// [`discover`], giving git `timeout` to answer.
+fn discover_within(paths: &[PathBuf], timeout: Duration) -> Found {
     let mut found = Found::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => search(path, &mut found),
+            Ok(meta) if meta.is_dir() => search(path, timeout, &mut found),
             // Anything else (a FIFO, a device) is read, and reading says what is wrong with it.
             Ok(_) => found.targets.push(Target { path: path.clone(), kind: None, template: None }),
             Err(_) if std::fs::symlink_metadata(path).is_ok() => {
@@ -156,7 +161,7 @@ struct Candidate {
     real: PathBuf,
 }
 
-fn search(dir: &Path, found: &mut Found) {
+fn search(dir: &Path, timeout: Duration, found: &mut Found) {
     let Ok(root) = std::fs::canonicalize(dir) else {
         found.missing.push(Missing { path: dir.to_path_buf(), reason: "cannot be resolved" });
         return;
@@ -177,10 +182,15 @@ fn search(dir: &Path, found: &mut Found) {
     }
     let mut candidates: Vec<Candidate> = by_real.into_values().collect();
     candidates.sort_by(|a, b| a.logical.cmp(&b.logical));
-    let ignored = match Git::open(dir) {
-        Some(git) => git.ignored(&candidates),
-        None => HashMap::new(),
-    };
+    let ignored =
+        match Git::open(dir, timeout).and_then(|git| git.map_or(Ok(HashMap::new()), |g| g.ignored(&candidates))) {
+            Ok(ignored) => ignored,
+            Err(TimedOut { what, then }) => {
+                let reason = format!("{what}: git did not answer within {} s, so {then}", timeout.as_secs_f32());
+                found.skipped.push(Skip { path: dir.to_path_buf(), reason });
+                HashMap::new()
+            }
+        };
     for candidate in candidates {
         let path = dir.join(&candidate.logical);
         if let Some(reason) = ignored.get(&candidate.real) {
@@ -271,22 +281,39 @@ struct Git {
     dir: PathBuf,
     /// Paths git tracks, relative to `dir`.
     tracked: HashSet<PathBuf>,
+    timeout: Duration,
+}
+
+/// Git did not answer in time: what berth could not learn, and what it does instead. Listed
+/// with the skipped files, so an audit that went on without git's answer says so.
+struct TimedOut {
+    what: &'static str,
+    then: &'static str,
 }
 
 impl Git {
-    /// `None` outside a work tree, or when git cannot be run or does not answer in time.
-    fn open(dir: &Path) -> Option<Git> {
-        let output = run(git(dir).args(["ls-files", "-z", "--cached"]), Vec::new())?;
+    /// `None` outside a work tree, or when git cannot be run.
+    fn open(dir: &Path, timeout: Duration) -> Result<Option<Git>, TimedOut> {
+        let output = match run(git(dir).args(["ls-files", "-z", "--cached"]), Vec::new(), timeout) {
+            Ran::Output(output) => output,
+            Ran::CannotStart => return Ok(None),
+            Ran::TimedOut => {
+                return Err(TimedOut {
+                    what: "the files git tracks",
+                    then: "every file found is audited, as outside a git work tree",
+                })
+            }
+        };
         if !output.status.success() {
-            return None;
+            return Ok(None);
         }
         let tracked = output.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()).map(path_from_bytes).collect();
-        Some(Git { dir: dir.to_path_buf(), tracked })
+        Ok(Some(Git { dir: dir.to_path_buf(), tracked, timeout }))
     }
 
-    /// The untracked candidates git ignores, by real path, each with the reason. When git cannot
-    /// tell (it fails, or hangs on an ignore file that is a FIFO), none is: they are audited.
-    fn ignored(&self, candidates: &[Candidate]) -> HashMap<PathBuf, String> {
+    /// The untracked candidates git ignores, by real path, each with the reason. When git fails,
+    /// none is: they are audited.
+    fn ignored(&self, candidates: &[Candidate]) -> Result<HashMap<PathBuf, String>, TimedOut> {
         let mut input = Vec::new();
         for candidate in candidates {
             if !self.tracked.contains(&candidate.real) && !self.tracked.contains(&candidate.logical) {
@@ -295,10 +322,18 @@ impl Git {
             }
         }
         if input.is_empty() {
-            return HashMap::new();
+            return Ok(HashMap::new());
         }
-        let Some(output) = run(git(&self.dir).args(["check-ignore", "-z", "-v", "--stdin"]), input) else {
-            return HashMap::new();
+        let output = match run(git(&self.dir).args(["check-ignore", "-z", "-v", "--stdin"]), input, self.timeout) {
+            Ran::Output(output) => output,
+            Ran::CannotStart => return Ok(HashMap::new()),
+            // It blocks for good on an ignore file that is a FIFO.
+            Ran::TimedOut => {
+                return Err(TimedOut {
+                    what: "the files git ignores",
+                    then: "untracked files are audited whether git ignores them or not",
+                })
+            }
         };
         // `-z -v`: source, line number, pattern, path; each NUL-terminated.
         let fields: Vec<&[u8]> = output.stdout.split(|b| *b == 0).collect();
@@ -313,7 +348,7 @@ impl Git {
                 format!("ignored by {}:{} (`{}`) and not tracked by git", text(source), text(line), text(pattern));
             ignored.insert(path_from_bytes(path), reason);
         }
-        ignored
+        Ok(ignored)
     }
 }
 
@@ -321,10 +356,20 @@ impl Git {
 /// blocks for good on an ignore file that is a FIFO.
 const GIT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Runs a command with `input` on its stdin, and returns what it wrote, or `None` when it cannot
-/// start or does not finish within [`GIT_TIMEOUT`] (then it is killed).
-fn run(command: &mut Command, input: Vec<u8>) -> Option<std::process::Output> {
-    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().ok()?;
+/// How a command ran.
+enum Ran {
+    Output(std::process::Output),
+    CannotStart,
+    /// It did not finish in time, and was killed.
+    TimedOut,
+}
+
+/// Runs a command with `input` on its stdin, and returns what it wrote, unless it cannot start
+/// or does not finish within `timeout` (then it is killed).
+fn run(command: &mut Command, input: Vec<u8>, timeout: Duration) -> Ran {
+    let Ok(mut child) = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn() else {
+        return Ran::CannotStart;
+    };
     // Written and read by threads of their own: git may answer before it has read everything.
     let stdin = child.stdin.take();
     let writer = std::thread::spawn(move || {
@@ -344,7 +389,7 @@ fn run(command: &mut Command, input: Vec<u8>) -> Option<std::process::Output> {
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() < GIT_TIMEOUT => std::thread::sleep(Duration::from_millis(2)),
+            Ok(None) if started.elapsed() < timeout => std::thread::sleep(Duration::from_millis(2)),
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -354,7 +399,10 @@ fn run(command: &mut Command, input: Vec<u8>) -> Option<std::process::Output> {
     };
     let stdout = reader.join().unwrap_or_default();
     let _ = writer.join();
-    Some(std::process::Output { status: status?, stdout, stderr: Vec::new() })
+    match status {
+        Some(status) => Ran::Output(std::process::Output { status, stdout, stderr: Vec::new() }),
+        None => Ran::TimedOut,
+    }
 }
 
 fn git(dir: &Path) -> Command {
@@ -538,6 +586,31 @@ mod tests {
             ["Dockerfile", "{{cookiecutter.slug}}/compose.yml"]
         );
         assert_eq!(templates, [None, Some("{{cookiecutter.slug}}".to_string())]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn when_git_does_not_answer_the_files_are_audited_and_that_is_listed() {
+        let dir = tree(&[("svc/compose.yml", "services: {}\n"), ("Dockerfile", "FROM a\n")]);
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "Dockerfile"]);
+        // git blocks for good reading an ignore file that is a FIFO.
+        assert!(Command::new("mkfifo").arg(dir.path().join("svc/.gitignore")).status().unwrap().success());
+        let found = discover_within(&[dir.path().to_path_buf()], Duration::from_millis(300));
+        assert_eq!(audited_of(dir.path(), &found), ["Dockerfile", "svc/compose.yml"]);
+        let notes: Vec<(&Path, &str)> = found.skipped.iter().map(|s| (s.path.as_path(), s.reason.as_str())).collect();
+        assert_eq!(
+            notes,
+            [(
+                dir.path(),
+                "the files git ignores: git did not answer within 0.3 s, so untracked files are audited whether git \
+                 ignores them or not"
+            )]
+        );
+    }
+
+    fn audited_of(root: &Path, found: &Found) -> Vec<String> {
+        relative(root, found.targets.iter().map(|t| t.path.clone()))
     }
 
     #[test]

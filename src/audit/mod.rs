@@ -314,6 +314,7 @@ pub fn audit_text(
                 });
             } else {
                 let file = workflow::Workflow::with_source(root, text);
+                file.check_scripts().map_err(|e| parse_error(e.line, e.col, e.to_string()))?;
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Workflow(f) = check {
                         f(&file, sink)
@@ -329,15 +330,18 @@ pub fn audit_text(
             rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None, severity: None },
         ));
     }
-    let lines: Vec<&str> = text.lines().collect();
     let mut diagnostics = Vec::with_capacity(found.len());
     for (rule, finding) in found {
-        let anchor = anchors
-            .iter()
-            .find(|(start, end)| *start <= finding.line && finding.line <= *end)
-            .map_or(finding.line, |(start, _)| *start);
+        // Instructions are in line order and do not overlap: the last one starting at or before
+        // the finding's line is the only one that can hold it.
+        let before = anchors.partition_point(|(start, _)| *start <= finding.line);
+        let anchor = before
+            .checked_sub(1)
+            .map(|i| anchors[i])
+            .filter(|(_, end)| finding.line <= *end)
+            .map_or(finding.line, |(start, _)| start);
         let inline = (rule.code != rules::invalid_suppression::RULE.code)
-            .then(|| suppress::find(&pragmas, &lines, rule.code, finding.line, anchor))
+            .then(|| suppress::find(&pragmas, rule.code, finding.line, anchor))
             .flatten()
             .map(|reason| Suppression { kind: "inline", reason: reason.to_string() });
         let suppressed = inline.or_else(|| config.suppression(rule.code, shown, finding.scope.as_deref()));
