@@ -304,8 +304,8 @@ pub fn audit_text(
             if let Some(bad) = documents.iter().find(|d| d.as_map().is_none()) {
                 return Err(parse_error(bad.line, bad.col, "expected a mapping at the top level".into()));
             }
-            let root = crate::yaml::tree::merge_documents(documents);
             if kind == FileKind::Compose {
+                let root = compose::merge_documents(documents);
                 let file = compose::ComposeFile::load(root, Path::new(shown), &compose::Disk);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Compose(f) = check {
@@ -313,7 +313,7 @@ pub fn audit_text(
                     }
                 });
             } else {
-                let file = workflow::Workflow::with_source(root, text);
+                let file = workflow::Workflow::with_source(documents.swap_remove(0), text);
                 file.check_scripts().map_err(|e| parse_error(e.line, e.col, e.to_string()))?;
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Workflow(f) = check {

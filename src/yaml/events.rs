@@ -48,10 +48,12 @@ pub enum Event {
     Alias(String),
     SequenceStart {
         anchor: Option<String>,
+        tag: Option<String>,
     },
     SequenceEnd,
     MappingStart {
         anchor: Option<String>,
+        tag: Option<String>,
     },
     MappingEnd,
 }
@@ -200,11 +202,13 @@ impl Iterator for Events<'_> {
                         })
                     }
                     unsafe_yaml::YAML_SEQUENCE_START_EVENT => {
-                        Some(Event::SequenceStart { anchor: owned(raw.data.sequence_start.anchor) })
+                        let start = raw.data.sequence_start;
+                        Some(Event::SequenceStart { anchor: owned(start.anchor), tag: owned(start.tag) })
                     }
                     unsafe_yaml::YAML_SEQUENCE_END_EVENT => Some(Event::SequenceEnd),
                     unsafe_yaml::YAML_MAPPING_START_EVENT => {
-                        Some(Event::MappingStart { anchor: owned(raw.data.mapping_start.anchor) })
+                        let start = raw.data.mapping_start;
+                        Some(Event::MappingStart { anchor: owned(start.anchor), tag: owned(start.tag) })
                     }
                     unsafe_yaml::YAML_MAPPING_END_EVENT => Some(Event::MappingEnd),
                     _ => None,

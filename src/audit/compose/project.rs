@@ -16,8 +16,8 @@ use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
 use super::interpolate::interpolate;
-use super::merge::{foreign, merge_service};
-use crate::yaml::tree::{Node, Value};
+use super::merge::{foreign, merge_documents, merge_service, without_resets};
+use crate::yaml::tree::{Duplicates, Node, Tag, Value};
 
 /// Compose's default file names, in its order of preference.
 pub const DEFAULT_FILES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
@@ -105,7 +105,8 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
     };
     let mut services = Vec::new();
     let written: Vec<(&str, &Node, &Node)> = root.get("services").map(|s| s.entries().collect()).unwrap_or_default();
-    for (name, key, written) in written.into_iter().filter(|(_, _, v)| v.as_map().is_some()) {
+    // A service tagged `!reset` is not deployed.
+    for (name, key, written) in written.into_iter().filter(|(_, _, v)| v.as_map().is_some() && v.tag != Tag::Reset) {
         let mut node = match loader.service(0, name, &mut Vec::new()) {
             Ok(node) => Rc::unwrap_or_clone(node),
             Err(broken) => {
@@ -126,6 +127,10 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
         let complete = is_complete(&node);
         let mut layer = false;
         if let Some(doc) = other.filter(|_| !matches!(role, Role::Patch(_)) || !complete) {
+            // The override file drops the service: Compose does not deploy it.
+            if matches!(role, Role::Base(_)) && loader.written(doc, name).is_some_and(|s| s.tag == Tag::Reset) {
+                continue;
+            }
             if loader.has_service(doc, name) {
                 if let Ok(theirs) = loader.service(doc, name, &mut Vec::new()).as_deref() {
                     if matches!(role, Role::Base(_)) {
@@ -137,10 +142,12 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
                 }
             }
         }
+        let node = without_resets(&node);
         services.push(Resolved { name: name.to_string(), key: key.clone(), node, layer });
     }
     let mut definitions: Vec<Node> = other.and_then(|doc| loader.root(doc).cloned()).into_iter().collect();
     loader.includes(0, 0, &mut definitions, &mut unresolved, &mut Vec::new());
+    let definitions = definitions.iter().map(without_resets).collect();
     Project { services, definitions, unresolved }
 }
 
@@ -220,11 +227,13 @@ impl Loader<'_> {
             if self.bytes > MAX_BYTES {
                 return Err(format!("the files it pulls in are more than {MAX_BYTES} bytes together"));
             }
-            let root = crate::yaml::tree::parse(&text).map_err(|e| format!("line {}: {}", e.line, e.message))?;
-            if root.as_map().is_none() {
+            // Every document, merged as the audited file's are.
+            let documents = crate::yaml::tree::parse_all(&text, Duplicates::Keep)
+                .map_err(|e| format!("line {}: {}", e.line, e.message))?;
+            if documents.iter().any(|d| d.as_map().is_none()) {
                 return Err("it is not a mapping".to_string());
             }
-            Ok(foreign(&root))
+            Ok(foreign(&merge_documents(documents)))
         });
         self.index.push(parsed.as_ref().map(index).unwrap_or_default());
         self.docs.push((path, parsed.clone()));
@@ -398,6 +407,7 @@ fn without_extends(service: &Node) -> Node {
             value: Value::Map(entries.iter().filter(|(k, _)| k.as_str() != Some("extends")).cloned().collect()),
             line: service.line,
             col: service.col,
+            tag: service.tag,
         },
         _ => service.clone(),
     }
