@@ -440,6 +440,23 @@ fn directories_are_searched_for_all_three_kinds() {
 }
 
 #[test]
+fn files_a_found_compose_file_extends_or_includes_are_audited_once() {
+    let compose = "include: [net.yml]\nservices:\n  web:\n    extends: {file: common.yml, service: base}\n  job:\n    extends: {file: common.yml, service: base}\n";
+    let run = Berth::new()
+        .file("deploy/compose.yaml", compose)
+        .file("deploy/common.yml", "services:\n  base:\n    image: postgres\n")
+        .file("deploy/net.yml", "networks:\n  back: {}\n")
+        .file("deploy/unrelated.yml", "services:\n  db:\n    image: postgres\n")
+        .args(&["audit", "--format", "json", "--fail-on", "info"])
+        .run()
+        .expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(v["summary"]["files"], 3, "{}", run.stdout());
+    let paths: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.contains("deploy/common.yml") && !paths.contains("deploy/unrelated.yml"), "{paths:?}");
+}
+
+#[test]
 fn a_named_file_that_is_none_of_the_three_kinds_is_an_error() {
     let run = Berth::new().file("README.md", "# hello\n").args(&["audit", "README.md"]).run().expect_code(2);
     assert!(

@@ -21,7 +21,7 @@ pub use hostpath::{exposure, Exposure};
 pub use interpolate::{expand, interpolate, Interpolated};
 pub use merge::merge_documents;
 pub use ports::{HostIp, Port};
-pub use project::{Disk, Files, Unresolved};
+pub use project::{clean, referenced_files, Disk, Files, Unresolved};
 pub use roles::{is_datastore, is_reverse_proxy};
 pub use service::{env_pairs, text, Mount, Service, Via};
 

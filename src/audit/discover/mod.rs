@@ -156,10 +156,11 @@ fn discover_within(paths: &[PathBuf], timeout: Duration) -> Found {
 }
 
 /// A file found under a searched directory: the path it was found at (through any symlinks),
-/// relative to that directory, and the same file's real path, relative too.
+/// relative to that directory, the same file's real path, relative too, and its kind.
 struct Candidate {
     logical: PathBuf,
     real: PathBuf,
+    kind: Option<FileKind>,
 }
 
 fn search(dir: &Path, timeout: Duration, found: &mut Found) {
@@ -183,6 +184,7 @@ fn search(dir: &Path, timeout: Duration, found: &mut Found) {
     }
     let mut candidates: Vec<Candidate> = by_real.into_values().collect();
     candidates.sort_by(|a, b| a.logical.cmp(&b.logical));
+    follow_references(dir, &root, &mut candidates, &mut found.skipped);
     let ignored =
         match Git::open(dir, timeout).and_then(|git| git.map_or(Ok(HashMap::new()), |g| g.ignored(&candidates))) {
             Ok(ignored) => ignored,
@@ -197,11 +199,52 @@ fn search(dir: &Path, timeout: Duration, found: &mut Found) {
         if let Some(reason) = ignored.get(&candidate.real) {
             found.skipped.push(Skip { path, reason: reason.clone() });
         } else {
-            let kind = kind_of(&candidate.logical);
+            let kind = candidate.kind;
             let template = candidate.logical.components().find_map(|c| template_dir(c.as_os_str()));
             found.targets.push(Target { path, kind, template });
         }
     }
+}
+
+/// Adds the files that found compose files `include:` or `extends:` from, as compose files
+/// whatever their names (a `common.yml`), once each, and follows them in turn. Only files under
+/// the searched directory are added; one outside it is listed. A reference that cannot be read
+/// is left to the audit of the file that makes it (BC034).
+fn follow_references(dir: &Path, root: &Path, candidates: &mut Vec<Candidate>, skipped: &mut Vec<Skip>) {
+    let mut known: HashSet<PathBuf> = candidates.iter().map(|c| c.real.clone()).collect();
+    let mut pending: Vec<usize> =
+        (0..candidates.len()).filter(|&i| candidates[i].kind == Some(FileKind::Compose)).collect();
+    while let Some(index) = pending.pop() {
+        let logical = candidates[index].logical.clone();
+        let path = dir.join(&logical);
+        let Ok(text) = crate::read::text(&path) else { continue };
+        if !(text.contains("include") || text.contains("extends")) {
+            continue;
+        }
+        let Ok(documents) = crate::yaml::tree::parse_all(&text, crate::yaml::tree::Duplicates::Keep) else { continue };
+        let from = logical.parent().unwrap_or(Path::new(""));
+        for reference in documents.iter().flat_map(super::compose::referenced_files) {
+            let named = super::compose::clean(&from.join(&reference));
+            let Ok(real) = std::fs::canonicalize(dir.join(&named)) else { continue };
+            if !real.is_file() {
+                continue;
+            }
+            let Ok(relative) = real.strip_prefix(root) else {
+                let reason = format!(
+                    "is named by {} (`include` or `extends`) but is outside the searched directory; name it to audit it",
+                    super::display(&path)
+                );
+                skipped.push(Skip { path: dir.join(&named), reason });
+                continue;
+            };
+            if known.insert(relative.to_path_buf()) {
+                let real = relative.to_path_buf();
+                candidates.push(Candidate { logical: named, real, kind: Some(FileKind::Compose) });
+                pending.push(candidates.len() - 1);
+            }
+        }
+    }
+    candidates.sort_by(|a, b| a.logical.cmp(&b.logical));
 }
 
 fn template_dir(name: &OsStr) -> Option<String> {
@@ -271,7 +314,8 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
                 }
             } else if kind_of(&logical).is_some() {
                 let real = real.strip_prefix(root).map_or_else(|_| logical.clone(), Path::to_path_buf);
-                out.push(Candidate { logical, real });
+                let kind = kind_of(&logical);
+                out.push(Candidate { logical, real, kind });
             }
         }
     }

@@ -187,3 +187,39 @@ fn missing_paths_are_reported_not_fatal() {
     assert_eq!(found.targets.len(), 1);
     assert_eq!(found.missing[0].reason, "no such file or directory");
 }
+
+#[cfg(unix)]
+#[test]
+fn files_a_compose_file_includes_or_extends_from_are_audited_once() {
+    let outside = tree(&[("shared.yml", "services: {}\n")]);
+    let dir = tree(&[
+        ("app/compose.yaml", "include: [../net/networks.yaml]\nservices:\n  web:\n    extends: {file: ./common.yml, service: base}\n  job:\n    extends:\n      file: ${COMMON:-common.yml}\n      service: base\n"),
+        ("app/common.yml", "include:\n  - path: [../lib/more.yml, https://example.com/remote.yml]\nservices:\n  base:\n    image: x:1\n"),
+        ("net/networks.yaml", "networks: {back: {internal: true}}\n"),
+        ("lib/more.yml", "include: [../app/common.yml]\n"),
+        ("notes.yml", "services: {}\n"),
+    ]);
+    std::os::unix::fs::symlink(outside.path().join("shared.yml"), dir.path().join("app/shared.yml")).unwrap();
+    std::fs::write(dir.path().join("app/compose.override.yaml"), "include: [shared.yml, missing.yml]\n").unwrap();
+    let found = discover(&[dir.path().to_path_buf()]);
+    let targets: Vec<(String, Option<FileKind>)> = found
+        .targets
+        .iter()
+        .map(|t| (t.path.strip_prefix(dir.path()).unwrap().display().to_string(), t.kind))
+        .collect();
+    let compose = Some(FileKind::Compose);
+    assert_eq!(
+        targets,
+        [
+            ("app/common.yml".to_string(), compose),
+            ("app/compose.override.yaml".to_string(), compose),
+            ("app/compose.yaml".to_string(), compose),
+            ("lib/more.yml".to_string(), compose),
+            ("net/networks.yaml".to_string(), compose),
+        ]
+    );
+    let skipped: Vec<String> =
+        found.skipped.iter().map(|s| s.path.strip_prefix(dir.path()).unwrap().display().to_string()).collect();
+    assert_eq!(skipped, ["app/shared.yml"]);
+    assert!(found.skipped[0].reason.contains("is named by") && found.skipped[0].reason.contains("outside"));
+}
