@@ -234,7 +234,7 @@ fn audit_path(
     let text = crate::read::text(path).map_err(|e| error(read_failure(e)))?;
     let kind = kind
         .or_else(|| discover::kind_of_named(path, &text))
-        .ok_or_else(|| error("not a Dockerfile, compose file or GitHub workflow".into()))?;
+        .ok_or_else(|| error("not a Dockerfile, compose file, GitHub workflow or action".into()))?;
     let context = if kind == FileKind::Dockerfile && needs_context(&text) {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let name = path.file_name().unwrap_or_default();
@@ -290,7 +290,9 @@ pub fn audit_text(
                 }
             });
         }
-        FileKind::Any => return Err(parse_error(0, 0, "not a Dockerfile, compose file or GitHub workflow".into())),
+        FileKind::Any => {
+            return Err(parse_error(0, 0, "not a Dockerfile, compose file, GitHub workflow or action".into()))
+        }
         FileKind::Compose | FileKind::Workflow => {
             let invalid =
                 |e: crate::yaml::tree::YamlError| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message));

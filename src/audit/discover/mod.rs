@@ -1,5 +1,5 @@
 //! Which files to audit: named files as given, directories searched for Dockerfiles, compose
-//! files and GitHub workflows.
+//! files, GitHub workflows and actions.
 //!
 //! In a git work tree, git decides: every tracked file is audited, whatever ignore files say, and
 //! an untracked file is skipped only when git ignores it. Outside git every file found is
@@ -53,7 +53,12 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
         let parent = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
         let grandparent =
             path.parent().and_then(Path::parent).and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
-        if parent.as_deref() == Some("workflows") && grandparent.as_deref() == Some(".github") {
+        // An action's metadata is `action.yml` wherever it is (`owner/repo/path@ref` names the
+        // directory); a composite one is audited as a workflow's steps.
+        if (parent.as_deref() == Some("workflows") && grandparent.as_deref() == Some(".github"))
+            || lower == "action.yml"
+            || lower == "action.yaml"
+        {
             return Some(FileKind::Workflow);
         }
         if lower.starts_with("compose") || lower.starts_with("docker-compose") {
@@ -81,7 +86,8 @@ pub fn kind_of_named(path: &Path, text: &str) -> Option<FileKind> {
     let has_top = |key: &str| text.lines().any(|l| l.starts_with(key));
     let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
     if yaml || lower.is_empty() {
-        if has_top("jobs:") {
+        // A workflow, or an action's metadata.
+        if has_top("jobs:") || has_top("runs:") {
             return Some(FileKind::Workflow);
         }
         // A compose file may hold only `include:`.

@@ -17,6 +17,10 @@ fn kinds_by_name() {
     assert_eq!(k("repo/.github/workflows/ci.yml"), Some(FileKind::Workflow));
     assert_eq!(k("config.yml"), None);
     assert_eq!(k(".dockerignore"), None);
+    assert_eq!(k("action.yml"), Some(FileKind::Workflow), "an action's metadata");
+    assert_eq!(k(".github/actions/setup/action.yaml"), Some(FileKind::Workflow));
+    assert_eq!(k("upload/Action.yml"), Some(FileKind::Workflow));
+    assert_eq!(k("actions.yml"), None);
 }
 
 #[test]
@@ -25,6 +29,7 @@ fn kinds_of_named_files_and_stdin_by_content() {
     assert_eq!(k("x.yaml", "include:\n  - base.yml\n"), Some(FileKind::Compose));
     assert_eq!(k("x.yml", "on: push\njobs: {}\n"), Some(FileKind::Workflow));
     assert_eq!(k("x.yml", "apiVersion: v1\n"), None);
+    assert_eq!(k("x.yml", "name: a\nruns:\n  using: composite\n"), Some(FileKind::Workflow), "an action");
     assert_eq!(k("", "services: {}\n"), Some(FileKind::Compose), "standard input without a name");
     assert_eq!(k("", "# syntax\nFROM alpine\n"), Some(FileKind::Dockerfile));
     assert_eq!(k("", "hello\n"), None);

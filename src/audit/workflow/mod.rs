@@ -1,4 +1,7 @@
 //! The GitHub Actions workflow model the rules read: triggers, permissions, jobs and steps.
+//! A composite action (`action.yml` with `runs: using: composite`) is read as a workflow whose
+//! one job is its `runs:`: the rules about steps apply to it as they are, and the rest find
+//! nothing to judge (an action has no triggers, `permissions:` or runners of its own).
 
 pub mod expr;
 pub mod injection;
@@ -116,10 +119,23 @@ impl Workflow {
     }
 
     pub fn jobs(&self) -> Vec<Job<'_>> {
+        if self.is_action() {
+            return self
+                .root
+                .entries()
+                .filter(|(name, _, _)| *name == "runs")
+                .map(|(name, key, node)| Job { name, key, node })
+                .collect();
+        }
         self.root
             .get("jobs")
             .map(|jobs| jobs.entries().map(|(name, key, node)| Job { name, key, node }).collect())
             .unwrap_or_default()
+    }
+
+    /// Whether the file is an action's metadata (`runs:`, no `jobs:`) rather than a workflow.
+    pub fn is_action(&self) -> bool {
+        self.root.get("runs").is_some() && self.root.get("jobs").is_none()
     }
 
     pub fn steps(&self) -> Vec<Step<'_>> {
