@@ -287,10 +287,13 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
                 continue;
             }
             let logical = logical_dir.join(&name);
+            // Seen from the searched directory's own path, so that searching `.github/workflows`
+            // itself finds workflows.
+            let kind = kind_of(&root.join(&logical));
             let Ok(file_type) = entry.file_type() else { continue };
             let (real, is_dir) = if file_type.is_symlink() {
                 // Followed when its target is under the searched directory.
-                let named = kind_of(&logical).is_some();
+                let named = kind.is_some();
                 let path = dir.join(&logical);
                 let Ok(real) = std::fs::canonicalize(entry.path()) else {
                     if named {
@@ -315,12 +318,11 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
                 (real_dir.join(&name), file_type.is_dir())
             };
             if is_dir {
-                if seen.insert((real.clone(), holds_workflows(&logical))) {
+                if seen.insert((real.clone(), holds_workflows(&root.join(&logical)))) {
                     pending.push((logical, real));
                 }
-            } else if kind_of(&logical).is_some() {
+            } else if kind.is_some() {
                 let real = real.strip_prefix(root).map_or_else(|_| logical.clone(), Path::to_path_buf);
-                let kind = kind_of(&logical);
                 out.push(Candidate { logical, real, kind });
             }
         }

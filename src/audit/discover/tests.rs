@@ -228,3 +228,12 @@ fn files_a_compose_file_includes_or_extends_from_are_audited_once() {
     assert_eq!(skipped, ["app/shared.yml"]);
     assert!(found.skipped[0].reason.contains("is named by") && found.skipped[0].reason.contains("outside"));
 }
+
+#[test]
+fn searching_a_workflows_directory_itself_finds_its_workflows() {
+    let dir = tree(&[(".github/workflows/ci.yml", "on: push\njobs: {}\n"), ("other/ci.yml", "on: push\n")]);
+    let found = discover(&[dir.path().join(".github/workflows"), dir.path().join("other")]);
+    let kinds: Vec<Option<FileKind>> = found.targets.iter().map(|t| t.kind).collect();
+    assert_eq!(kinds, [Some(FileKind::Workflow)]);
+    assert!(found.targets[0].path.ends_with(".github/workflows/ci.yml"));
+}
