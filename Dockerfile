@@ -24,6 +24,8 @@ COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY templates ./templates
 COPY presets ./presets
+# The Action's installer: berth pins its SHA-256 in the CI jobs it generates.
+COPY .github/action/install.sh .github/action/lib.sh ./.github/action/
 # The registry and target caches live only in this builder (a fresh one in the release
 # workflow); --locked builds exactly Cargo.lock.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \

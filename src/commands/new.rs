@@ -3,12 +3,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use super::upgrade::{self, ProjectError};
 use crate::cli::NewArgs;
-use crate::render::RenderError;
-use crate::spec::{self, Gathered, Packaging, Problem, Resolved, Sources};
+use crate::lifecycle::{self, show, Inputs, Mode, Sync, SyncError};
+use crate::render::Templates;
+use crate::spec::{self, Environment, Gathered, Packaging, Problem, Resolved, Sources};
 use crate::wizard::{self, Prompter, TerminalPrompter, WizardError};
-use crate::write::{self, Action, Plan, WriteError};
-use crate::{render, shown, Outcome};
+use crate::{shown, Outcome};
 
 /// Why `berth new` stopped without writing.
 #[derive(Debug, thiserror::Error)]
@@ -20,11 +21,9 @@ pub enum NewError {
     #[error("{} problem(s) with the answers:\n{}\nFix them and run again; `berth new --help` lists every answer and its values.", .0.len(), .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Answers(Vec<Problem>),
     #[error(transparent)]
-    Render(#[from] RenderError),
-    #[error("{0}")]
-    Plan(WriteError),
+    Sync(#[from] SyncError),
     #[error(transparent)]
-    Write(WriteError),
+    Write(ProjectError),
     #[error("{0}")]
     Wizard(#[from] WizardError),
     #[error("Nothing written.")]
@@ -34,7 +33,7 @@ pub enum NewError {
 impl NewError {
     fn outcome(&self) -> Outcome {
         match self {
-            NewError::Plan(e) | NewError::Write(e) if e.is_refusal() => Outcome::Refused,
+            NewError::Write(e) => e.outcome(),
             NewError::Declined | NewError::Wizard(WizardError::Cancelled) => Outcome::Refused,
             _ => Outcome::Error,
         }
@@ -85,35 +84,38 @@ fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
 /// Where the private index credentials go (mounted into the build as a BuildKit secret).
 const NETRC: &str = "secrets/netrc";
 
-/// Renders the project and compares it with what is in `dir`: the plan every later step uses.
-fn plan(dir: &Path, resolved: &Resolved) -> Result<Plan, NewError> {
-    let files = render::render(&resolved.spec)?;
-    write::plan(dir, &files).map_err(NewError::Plan)
+/// Renders the project and compares it with what is in `dir` and with berth.lock: the plan
+/// every later step uses. Edited files are merged as `berth upgrade` merges them, unless
+/// `--force` replaces them.
+fn plan(args: &NewArgs, resolved: &Resolved, environment: &Environment) -> Result<Sync, NewError> {
+    let inputs = Inputs {
+        dir: &args.dir,
+        spec: &resolved.spec,
+        environment,
+        templates: &Templates::builtin(),
+        mode: if args.force { Mode::Force } else { Mode::Merge { conflicts: false } },
+    };
+    Ok(lifecycle::sync(&inputs)?)
 }
 
 /// Shows the plan (dry run) or applies it.
-fn finish(args: &NewArgs, resolved: &Resolved, plan: &Plan, out: &mut dyn Write) -> Result<(), NewError> {
-    if args.dry_run {
-        let _ = writeln!(out, "Plan for {} (dry run, nothing written):", shown::path(&args.dir));
-        let _ = write!(out, "{}", plan.summary());
-        let conflicts = plan.conflicts();
-        if !conflicts.is_empty() && !args.force {
-            let _ = writeln!(out, "{} file(s) differ: a real run refuses them unless --force.", conflicts.len());
-        }
-        let _ = write!(out, "{}", plan.diff());
-        return Ok(());
+fn finish(
+    args: &NewArgs,
+    resolved: &Resolved,
+    sync: &Sync,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, NewError> {
+    let outcome = upgrade::write(sync, &args.dir, args.dry_run, out, err).map_err(NewError::Write)?;
+    if !args.dry_run && !sync.blocked() && sync.changes().any(|s| s.before.is_none()) {
+        let _ = write!(out, "{}", next_steps(&args.dir, &resolved.spec));
     }
-    plan.apply(args.force).map_err(NewError::Write)?;
-    let changed = plan.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).count();
-    let _ = writeln!(out, "Wrote {changed} file(s) to {}:", shown::path(&args.dir));
-    let _ = write!(out, "{}", plan.summary());
-    let _ = write!(out, "{}", next_steps(&args.dir, &resolved.spec));
-    Ok(())
+    Ok(outcome)
 }
 
 pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     match new(&args, out, err) {
-        Ok(()) => Outcome::Success,
+        Ok(outcome) => outcome,
         Err(e) => {
             e.report(err);
             e.outcome()
@@ -121,7 +123,7 @@ pub fn run(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     }
 }
 
-fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), NewError> {
+fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, NewError> {
     if args.dir.exists() && !args.dir.is_dir() {
         return Err(NewError::NotADirectory(args.dir.clone()));
     }
@@ -145,14 +147,19 @@ fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), N
     for warning in &resolved.warnings {
         let _ = writeln!(err, "warning: {warning}");
     }
-    let plan = plan(&args.dir, &resolved)?;
-    finish(args, &resolved, &plan, out)
+    let sync = plan(args, &resolved, &gathered.environment)?;
+    finish(args, &resolved, &sync, out, err)
 }
 
 /// Asks the questions the preset, berth.yml and flags leave open, shows the answers and the
 /// planned files, and applies that same plan only after a yes. Declining, Esc or Ctrl-C write
 /// nothing and exit 1.
-fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), NewError> {
+fn run_wizard(
+    args: &NewArgs,
+    gathered: &Gathered,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, NewError> {
     // Problems no answer can fix are reported before the first question.
     let problems: Vec<Problem> = gathered
         .problems
@@ -170,12 +177,12 @@ fn run_wizard(args: &NewArgs, gathered: &Gathered, out: &mut dyn Write, err: &mu
     let start = wizard::Start { layers: &gathered.layers, environment: &gathered.environment };
     let answers = wizard::ask(&mut prompter, &start)?;
     let resolved = gathered.resolve_layers(&answers.layered(&gathered.layers)).map_err(NewError::Answers)?;
-    let plan = plan(&args.dir, &resolved)?;
-    let _ = write!(err, "{}", wizard::summary(&resolved, &plan, &args.dir));
-    if !args.dry_run && !prompter.confirm(&wizard::confirm_prompt(&plan, args.force), true)? {
+    let sync = plan(args, &resolved, &gathered.environment)?;
+    let _ = write!(err, "{}", wizard::summary(&resolved, &show::plan_lines(&sync), &args.dir));
+    if !args.dry_run && !prompter.confirm(&wizard::confirm_prompt(&sync), true)? {
         return Err(NewError::Declined);
     }
-    finish(args, &resolved, &plan, out)
+    finish(args, &resolved, &sync, out, err)
 }
 
 #[cfg(test)]

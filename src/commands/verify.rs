@@ -24,7 +24,12 @@ pub fn run(args: VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
         docker,
         keep: args.keep,
         health_timeout: std::time::Duration::from_secs(args.timeout),
+        image: args.image.clone(),
     };
+    if let Err(e) = options.check() {
+        let _ = writeln!(err, "error: {e}");
+        return Outcome::Error;
+    }
     let text = args.format == VerifyFormat::Text;
     if text {
         let _ = writeln!(out, "Verifying {} on the Docker engine", args.dir.display());

@@ -25,6 +25,8 @@ pub const POETRY_VERSION: &str = "2.5.1";
 pub const HADOLINT_VERSION: &str = "2.15.1";
 pub const TRIVY_VERSION: &str = "v0.72.0";
 pub const COSIGN_VERSION: &str = "v3.0.6";
+/// pre-commit runs the drift gate in CI (it builds berth from its repository).
+pub const PRE_COMMIT_VERSION: &str = "4.7.0";
 
 fn with_digest(image: String, digest: &Option<String>) -> String {
     match digest {

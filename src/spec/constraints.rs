@@ -55,10 +55,29 @@ pub static CONSTRAINTS: &[Constraint] = &[
         check: signing_needs_ci,
     },
     Constraint {
+        name: "ci-verify-needs-ci",
+        blame: Key::CiVerify,
+        involves: &[Key::CiVerify, Key::Ci],
+        check: ci_verify_needs_ci,
+    },
+    Constraint {
         name: "entrypoint-outside-managed-files",
         blame: Key::Entrypoint,
         involves: &[Key::Entrypoint],
         check: entrypoint_outside_managed_files,
+    },
+    Constraint { name: "app-env-names", blame: Key::AppEnv, involves: &[Key::AppEnv], check: app_env_names },
+    Constraint {
+        name: "app-volumes-distinct",
+        blame: Key::AppVolumes,
+        involves: &[Key::AppVolumes],
+        check: app_volumes_distinct,
+    },
+    Constraint {
+        name: "label-keys-distinct",
+        blame: Key::Labels,
+        involves: &[Key::Labels],
+        check: label_keys_distinct,
     },
 ];
 
@@ -130,6 +149,13 @@ fn signing_needs_ci(spec: &ProjectSpec) -> Option<String> {
     })
 }
 
+fn ci_verify_needs_ci(spec: &ProjectSpec) -> Option<String> {
+    (spec.ci_verify && spec.ci == Ci::None).then(|| {
+        "ci_verify = \"true\" adds a job to the CI pipeline, but ci = \"none\"; choose --ci github or gitlab, or --ci-verify false (run `berth verify` by hand)"
+            .to_string()
+    })
+}
+
 fn entrypoint_outside_managed_files(spec: &ProjectSpec) -> Option<String> {
     let starter = spec.entrypoint.starter_path();
     let clash = render::managed_paths().into_iter().find_map(|managed| {
@@ -148,6 +174,43 @@ fn entrypoint_outside_managed_files(spec: &ProjectSpec) -> Option<String> {
         spec.entrypoint,
         starter.rsplit('/').next().unwrap_or("pipeline.py")
     ))
+}
+
+/// The first name that `items` repeat, where `key_of` names an item.
+fn repeated<'a>(items: &'a [String], key_of: impl Fn(&'a str) -> &'a str) -> Option<&'a str> {
+    let mut seen = std::collections::BTreeSet::new();
+    items.iter().map(|item| key_of(item)).find(|key| !seen.insert(*key))
+}
+
+fn before(item: &str, separator: char) -> &str {
+    item.split_once(separator).map_or(item, |(head, _)| head)
+}
+
+fn after(item: &str, separator: char) -> &str {
+    item.split_once(separator).map_or("", |(_, tail)| tail)
+}
+
+fn app_env_names(spec: &ProjectSpec) -> Option<String> {
+    let names: Vec<&str> = spec.app_env.iter().map(|item| before(item, '=')).collect();
+    if let Some(own) = names.iter().find(|name| render::context::APP_ENV_SET_BY_BERTH.contains(name)) {
+        return Some(format!("app_env sets {own}, which berth sets itself for the app; choose another name"));
+    }
+    repeated(&spec.app_env, |item| before(item, '=')).map(|name| format!("app_env sets {name} twice; keep one"))
+}
+
+fn app_volumes_distinct(spec: &ProjectSpec) -> Option<String> {
+    if let Some(target) = repeated(&spec.app_volumes, |item| after(item, ':')) {
+        return Some(format!("app_volumes mounts two things at {target}; keep one"));
+    }
+    let mut targets: Vec<&str> = spec.app_volumes.iter().map(|item| after(item, ':')).collect();
+    targets.sort();
+    targets.windows(2).find(|pair| pair[1].starts_with(&format!("{}/", pair[0]))).map(|pair| {
+        format!("app_volumes mounts {} inside {}, another mount; mount them side by side", pair[1], pair[0])
+    })
+}
+
+fn label_keys_distinct(spec: &ProjectSpec) -> Option<String> {
+    repeated(&spec.labels, |item| before(item, '=')).map(|key| format!("labels sets {key} twice; keep one"))
 }
 
 fn parent(path: &str) -> Option<&str> {
@@ -193,12 +256,19 @@ mod tests {
             ("alpine-package-names", &[(Key::Base, "alpine"), (Key::BuildPackages, "libssl-dev")]),
             ("dependabot-needs-github", &[(Key::Ci, "gitlab"), (Key::Updates, "dependabot")]),
             ("signing-needs-ci", &[(Key::Ci, "none"), (Key::Signing, "cosign")]),
+            ("ci-verify-needs-ci", &[(Key::Ci, "none"), (Key::CiVerify, "true")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "docker-compose.prod.yml/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "Dockerfile/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "berth.yml/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "secrets/x.py")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, "Dockerfile.main")]),
             ("entrypoint-outside-managed-files", &[(Key::Entrypoint, ".gitlab-ci.yml/x.py")]),
+            ("app-env-names", &[(Key::AppEnv, "A=1,A=2")]),
+            ("app-env-names", &[(Key::AppEnv, "DATA_DIR=/x")]),
+            ("app-env-names", &[(Key::AppEnv, "PATH=/bin")]),
+            ("app-volumes-distinct", &[(Key::AppVolumes, "./a:/srv/x,cache:/srv/x")]),
+            ("app-volumes-distinct", &[(Key::AppVolumes, "./a:/srv/x,cache:/srv/x/y")]),
+            ("label-keys-distinct", &[(Key::Labels, "team=a,team=b")]),
         ];
         for (name, pairs) in cases {
             let spec = spec_with(pairs);

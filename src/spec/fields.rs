@@ -323,6 +323,8 @@ fields! {
         "Image signing in CI (default: cosign when there is a CI)";
     Updates updates "updates" "BOT": One<Updates> = value::choice::<Updates>, choices Updates, default None, Always,
         "Dependency update bot config (default: dependabot on GitHub, else renovate)";
+    CiVerify ci_verify "ci-verify" "BOOL": One<bool> = value::boolean, choices -, default Some("false"), Always,
+        "CI job that installs this berth release and runs `berth verify` on the image the pipeline builds";
     PrivateIndex private_index "private-index" "URL": One<String> = value::private_index, choices -, default None, Always,
         "Private package index URL (https, no credentials: they come from the BuildKit secret secrets/netrc)";
     BuilderDigest builder_digest "builder-digest" "DIGEST": One<String> = value::digest, choices -, default None, Always,
@@ -331,6 +333,14 @@ fields! {
         "Pin the runtime base image to this sha256 digest";
     DbDigest db_digest "db-digest" "DIGEST": One<String> = value::digest, choices -, default None, Database,
         "Pin the database image to this sha256 digest";
+    DriftCheck drift_check "drift-check" "BOOL": One<bool> = value::boolean, choices -, default Some("true"), Always,
+        "CI fails when the files drift from berth.yml or from this berth (`berth check`, through the berth-check pre-commit hook)";
+    AppEnv app_env "app-env" "NAME=VALUE": List<String> = value::env_var, choices -, default Some(""), Always,
+        "Extra environment variables of the app service, not secrets (those go in files under secrets/)";
+    AppVolumes app_volumes "app-volumes" "SOURCE:TARGET": List<String> = value::app_volume, choices -, default Some(""), Always,
+        "Extra mounts of the app: ./dir:/target mounts a project directory read-only, name:/target a named volume";
+    Labels labels "labels" "KEY=VALUE": List<String> = value::label, choices -, default Some(""), Always,
+        "Extra LABELs of the runtime image, e.g. org.example.team=data";
 }
 
 /// The field named `name` in YAML or `--set` (exactly, after trimming).

@@ -24,6 +24,16 @@ impl RawValue {
     }
 }
 
+impl RawValue {
+    /// The value as berth's YAML emitter writes it.
+    pub fn to_scalars(&self) -> crate::yaml::Scalars {
+        match self {
+            RawValue::One(s) => crate::yaml::Scalars::One(s.clone()),
+            RawValue::List(items) => crate::yaml::Scalars::List(items.clone()),
+        }
+    }
+}
+
 impl fmt::Display for RawValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -165,10 +165,20 @@ pub struct ProjectSpec {
     pub scan_severity: Severity,
     pub signing: Signing,
     pub updates: Updates,
+    /// CI installs this berth release and runs `berth verify` on the image it builds.
+    pub ci_verify: bool,
     pub private_index: Option<String>,
     pub builder_digest: Option<String>,
     pub runtime_digest: Option<String>,
     pub db_digest: Option<String>,
+    /// The CI pipeline runs `berth check` through the berth-check pre-commit hook.
+    pub drift_check: bool,
+    /// Extra `NAME=VALUE` environment of the app service (validated: no credentials).
+    pub app_env: Vec<String>,
+    /// Extra `./dir:/target` (read-only) or `volume:/target` mounts of the app service.
+    pub app_volumes: Vec<String>,
+    /// Extra `KEY=VALUE` LABELs of the runtime image.
+    pub labels: Vec<String>,
 }
 
 impl ProjectSpec {

@@ -164,10 +164,15 @@ fn complete(draft: Draft, env: &Environment) -> Result<ProjectSpec, Vec<Problem>
             Ci::Github => Updates::Dependabot,
             Ci::Gitlab | Ci::None => Updates::Renovate,
         }),
+        ci_verify: draft.ci_verify.unwrap_or(false),
         private_index: draft.private_index,
         builder_digest: draft.builder_digest,
         runtime_digest: draft.runtime_digest,
         db_digest: draft.db_digest,
+        drift_check: draft.drift_check.unwrap_or(true),
+        app_env: draft.app_env.unwrap_or_default(),
+        app_volumes: draft.app_volumes.unwrap_or_default(),
+        labels: draft.labels.unwrap_or_default(),
     })
 }
 
@@ -198,10 +203,15 @@ pub fn draft_of(spec: &ProjectSpec) -> Draft {
         scan_severity: Some(spec.scan_severity),
         signing: Some(spec.signing),
         updates: Some(spec.updates),
+        ci_verify: Some(spec.ci_verify),
         private_index: spec.private_index.clone(),
         builder_digest: spec.builder_digest.clone(),
         runtime_digest: spec.runtime_digest.clone(),
         db_digest: spec.db_digest.clone(),
+        drift_check: Some(spec.drift_check),
+        app_env: Some(spec.app_env.clone()),
+        app_volumes: Some(spec.app_volumes.clone()),
+        labels: Some(spec.labels.clone()),
     }
 }
 

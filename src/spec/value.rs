@@ -259,6 +259,45 @@ pub fn image_repository(raw: &str) -> Result<Parsed, String> {
     Ok(v.to_string())
 }
 
+/// An image as `docker run` takes it: `REPOSITORY[:TAG][@sha256:DIGEST]` (each part as the
+/// reference grammar has it), or an image ID `sha256:` + 64 hex digits. Kept as given.
+pub fn image_reference(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str = "use an image reference such as ghcr.io/acme/etl:1.2, etl:latest or etl@sha256:<64 hex digits>, or an image ID sha256:<64 hex digits>";
+    let is_digest = |d: &str| {
+        d.strip_prefix("sha256:")
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+    };
+    if raw.starts_with("sha256:") {
+        return if is_digest(raw) { Ok(raw.to_string()) } else { Err(HELP.into()) };
+    }
+    let (name, digest) = match raw.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (raw, None),
+    };
+    if digest.is_some_and(|d| !is_digest(d)) {
+        return Err(format!("{HELP}; the digest is sha256: followed by 64 lowercase hex digits"));
+    }
+    let last = name.rfind('/').map_or(0, |i| i + 1);
+    let (repository, tag) = match name[last..].split_once(':') {
+        Some((_, tag)) => (&name[..name.len() - tag.len() - 1], Some(tag)),
+        None => (name, None),
+    };
+    let tag_ok = |t: &str| {
+        t.len() <= 128
+            && t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    };
+    if tag.is_some_and(|t| !tag_ok(t)) {
+        return Err(format!(
+            "{HELP}; a tag is up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"
+        ));
+    }
+    if repository.trim() != repository || image_repository(repository).is_err() {
+        return Err(HELP.into());
+    }
+    Ok(raw.to_string())
+}
+
 pub fn private_index(raw: &str) -> Result<Parsed, String> {
     let v = raw.trim();
     let Some(rest) = v.strip_prefix("https://") else {
@@ -287,6 +326,135 @@ pub fn digest(raw: &str) -> Result<Parsed, String> {
         Some(hex) if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) => Ok(v),
         _ => Err("use sha256: followed by 64 hex digits (from `docker buildx imagetools inspect IMAGE`)".into()),
     }
+}
+
+/// `true` or `false` (also `yes`/`no`, `on`/`off`, `1`/`0`), normalised to `true` or `false`.
+pub fn boolean(raw: &str) -> Result<Parsed, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok("true".into()),
+        "false" | "no" | "off" | "0" => Ok("false".into()),
+        _ => Err("use true or false".into()),
+    }
+}
+
+/// Paths of the app container that berth mounts or fills itself: an extra mount may not be one
+/// of them, inside one or above one.
+pub const APP_OWN_PATHS: &[&str] = &["/app", "/opt/venv", "/data", "/tmp", "/run/secrets", "/proc", "/sys", "/dev"];
+
+/// The named volumes the compose file declares itself.
+pub const OWN_VOLUMES: &[&str] = &["app-data", "db-data"];
+
+fn is_plain_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+fn no_control(v: &str) -> bool {
+    !v.chars().any(char::is_control)
+}
+
+/// `NAME=VALUE`: a non-secret environment variable of the app service. The name is a shell
+/// variable name that does not say it holds a credential; the value is one line of at most 256
+/// characters that does not look like a token or a key.
+pub fn env_var(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str =
+        "use NAME=VALUE with a NAME of letters, digits and '_' not starting with a digit (e.g. LOG_FORMAT=json)";
+    let item = raw.trim();
+    let Some((name, value)) = item.split_once('=') else { return Err(HELP.into()) };
+    let name_ok = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !name_ok {
+        return Err(HELP.into());
+    }
+    if crate::audit::secrets::is_credential_name(name) || crate::audit::secrets::secret_in_text(value).is_some() {
+        return Err(format!(
+            "{name} looks like a credential: environment variables end up in `docker inspect` and logs; put the value in a file under secrets/ and read it from /run/secrets (compose file secrets)"
+        ));
+    }
+    if value.chars().count() > 256 || !no_control(value) {
+        return Err("use a value of at most 256 characters on one line, without control characters".into());
+    }
+    Ok(format!("{name}={value}"))
+}
+
+/// Whether `path` is one of `owned`, inside one, or above one.
+fn overlaps(path: &str, owned: &str) -> bool {
+    let inside = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}/"));
+    inside(path, owned) || inside(owned, path) || path == "/"
+}
+
+/// `./dir:/target` (a project directory, mounted read-only) or `name:/target` (a named volume).
+/// Host paths outside the project are not offered: edit the compose file for those, and
+/// `berth audit` judges them.
+pub fn app_volume(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str =
+        "use ./project/dir:/container/path (read-only bind mount) or volume-name:/container/path (named volume)";
+    let item = raw.trim();
+    let Some((source, target)) = item.split_once(':') else { return Err(HELP.into()) };
+    if target.contains(':') {
+        return Err(format!("{HELP}; bind mounts are always read-only and named volumes writable, so no :ro or :rw"));
+    }
+    let target_ok = target.starts_with('/') && target.len() <= 200 && target[1..].split('/').all(is_plain_segment);
+    if !target_ok {
+        return Err(format!("{HELP}; the target is an absolute path of letters, digits, '.', '_', '-' without '..'"));
+    }
+    if let Some(owned) = APP_OWN_PATHS.iter().find(|owned| overlaps(target, owned)) {
+        return Err(format!(
+            "{target} overlaps {owned}, which the app's container already uses; mount somewhere else, e.g. /srv/{}",
+            target.rsplit('/').next().unwrap_or("extra")
+        ));
+    }
+    if let Some(relative) = source.strip_prefix("./") {
+        let segments: Vec<&str> = relative.trim_end_matches('/').split('/').collect();
+        if source.len() > 200 || !segments.iter().all(|s| is_plain_segment(s)) {
+            return Err(format!(
+                "{HELP}; the project directory is ./ followed by letters, digits, '.', '_', '-' without '..'"
+            ));
+        }
+        if segments[0] == crate::render::SECRETS_DIR {
+            return Err(
+                "secrets/ is mounted file by file as compose secrets (/run/secrets); mount another directory".into()
+            );
+        }
+        return Ok(format!("./{}:{target}", segments.join("/")));
+    }
+    let name_ok = source.len() <= 63
+        && source.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && source.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+    if !name_ok {
+        return Err(format!("{HELP}; a volume name is lowercase letters, digits, '_', '.', '-' (a host path must start with ./ and stay in the project)"));
+    }
+    if OWN_VOLUMES.contains(&source) {
+        return Err(format!("{source} is a volume berth already declares; choose another name"));
+    }
+    Ok(format!("{source}:{target}"))
+}
+
+/// `KEY=VALUE`: a LABEL of the runtime image. The key is reverse-DNS style (lowercase letters
+/// and digits separated by '.' or '-'); the value one line without `"`, `\` or `$`.
+pub fn label(raw: &str) -> Result<Parsed, String> {
+    const HELP: &str =
+        "use KEY=VALUE with a lowercase KEY of letters, digits, '.' and '-' (e.g. org.example.team=data)";
+    let item = raw.trim();
+    let Some((key, value)) = item.split_once('=') else { return Err(HELP.into()) };
+    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let key_ok = key.len() <= 128
+        && key.starts_with(alnum)
+        && key.ends_with(alnum)
+        && key.chars().all(|c| alnum(c) || c == '.' || c == '-')
+        && !key.contains("..")
+        && !key.contains("--");
+    if !key_ok {
+        return Err(HELP.into());
+    }
+    if value.chars().count() > 256 || !no_control(value) || value.contains(['"', '\\', '$']) {
+        return Err("use a value of at most 256 characters on one line, without '\"', '\\' or '$'".into());
+    }
+    Ok(format!("{key}={value}"))
 }
 
 #[cfg(test)]
@@ -376,10 +544,118 @@ mod tests {
     }
 
     #[test]
+    fn image_references() {
+        let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+        for good in [
+            "etl",
+            "etl:latest",
+            "ghcr.io/acme/etl:1.2.3",
+            "localhost:5000/team/etl",
+            "localhost:5000/team/etl:v1_2",
+            "registry.example.com/data/m1:sha-abc",
+            &format!("etl@{digest}"),
+            &format!("ghcr.io/acme/etl:1@{digest}"),
+            &digest,
+        ] {
+            assert_eq!(image_reference(good).as_deref(), Ok(good), "{good:?}");
+        }
+        for bad in [
+            "",
+            " etl",
+            "etl ",
+            "--privileged",
+            "-etl",
+            "Etl:1",
+            "etl:",
+            "etl:.x",
+            "etl:-x",
+            "etl:a/b",
+            "etl@sha256:abc",
+            &format!("etl@{}", digest.to_uppercase()),
+            "sha256:xyz",
+            "etl:1\nprivileged: true",
+            "etl\u{1b}[31m",
+            "etl:1\"",
+            "a b",
+            "ghcr.io:/etl",
+            &format!("etl:{}", "x".repeat(129)),
+            &"a/".repeat(200),
+        ] {
+            assert!(image_reference(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn booleans() {
+        for yes in ["true", "Yes", " on ", "1"] {
+            assert_eq!(boolean(yes).as_deref(), Ok("true"), "{yes:?}");
+        }
+        for no in ["false", "NO", "off", "0"] {
+            assert_eq!(boolean(no).as_deref(), Ok("false"), "{no:?}");
+        }
+        for bad in ["maybe", "", "tru", "true\nx", "\u{1b}[31mtrue"] {
+            assert!(boolean(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn health_paths() {
         assert!(health_path("/healthz").is_ok());
         for bad in ["healthz", "/a/../b", "/\"quoted\"", "/a b", "/$(id)"] {
             assert!(health_path(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn environment_variables() {
+        assert_eq!(env_var(" LOG_FORMAT=json ").as_deref(), Ok("LOG_FORMAT=json"));
+        assert_eq!(env_var("EMPTY=").as_deref(), Ok("EMPTY="));
+        assert_eq!(env_var("URL=a=b c").as_deref(), Ok("URL=a=b c"));
+        assert!(env_var("DB_PASSWORD=x").unwrap_err().contains("secrets/"));
+        assert!(env_var("API_KEY=x").unwrap_err().contains("credential"));
+        assert!(env_var("AUTH=Bearer abcdefghijklmnop").unwrap_err().contains("credential"));
+        for bad in
+            ["NOEQUALS", "1X=a", "A-B=c", "=x", "A=line\nbreak", "A=esc\u{1b}[31m", &format!("A={}", "x".repeat(257))]
+        {
+            assert!(env_var(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn volumes() {
+        assert_eq!(app_volume("./config:/etc/app").as_deref(), Ok("./config:/etc/app"));
+        assert_eq!(app_volume("./conf/dir/:/srv/conf").as_deref(), Ok("./conf/dir:/srv/conf"));
+        assert_eq!(app_volume("cache:/var/cache/app").as_deref(), Ok("cache:/var/cache/app"));
+        for bad in [
+            "/etc:/etc/app",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "../up:/srv/x",
+            "./a/../b:/srv/x",
+            "./secrets:/srv/s",
+            "cache:/app",
+            "cache:/app/sub",
+            "cache:/opt",
+            "cache:/",
+            "cache:/tmp",
+            "cache:relative",
+            "cache:/srv/x:ro",
+            "app-data:/srv/x",
+            "Cache:/srv/x",
+            "cache",
+            "./a b:/srv/x",
+            "cache:/srv/a b",
+            "cache:/srv/$(id)",
+        ] {
+            assert!(app_volume(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(label("org.example.team=data").as_deref(), Ok("org.example.team=data"));
+        assert_eq!(label("team=Data Engineering, EU").as_deref(), Ok("team=Data Engineering, EU"));
+        for bad in ["Org.x=1", "org..x=1", ".x=1", "x.=1", "x=\"q\"", "x=a\\b", "x=$HOME", "x=a\nb", "novalue"] {
+            assert!(label(bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -74,6 +74,28 @@ pub fn build(
     }
 }
 
+/// The detail of the `build` check for an image verify did not build: its ID, size and
+/// creation time. `Err` when the engine does not have it: verify never pulls.
+pub fn given(docker: &Docker, image: &str) -> Result<String, String> {
+    match docker.ok(&["image", "inspect", "-f", "{{.Id}} {{.Size}} {{.Created}}", "--", image]) {
+        Ok(found) => {
+            let mut parts = found.split_whitespace();
+            let id = parts.next().unwrap_or_default();
+            let size = parts.next().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+            let created = parts.next().unwrap_or_default();
+            Ok(format!(
+                "not built here: --image {image} is {} ({:.0} MB, created {created})",
+                id.get(..19).unwrap_or(id),
+                size as f64 / 1e6
+            ))
+        }
+        Err(e) if e.message.contains("No such image") || e.message.contains("No such object") => Err(format!(
+            "the engine has no such image; build it (docker build -t {image} DIR), load it (docker load -i FILE) or pull it (docker pull {image}) first: verify never pulls"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Runs a Python snippet in a throw-away container of the image, as its configured user.
 fn python_in_image(docker: &Docker, label: &str, image: &str, code: &str) -> Result<String, String> {
     let python = format!("{VENV}/bin/python");

@@ -8,6 +8,7 @@
 pub mod capeff;
 mod cleanup;
 pub mod docker;
+mod host;
 mod image;
 pub mod layers;
 mod stack;
@@ -32,6 +33,19 @@ pub struct Options {
     pub keep: bool,
     /// How long the stack may take to become healthy.
     pub health_timeout: Duration,
+    /// An image built elsewhere to check instead of building one; never pulled or removed.
+    pub image: Option<String>,
+}
+
+impl Options {
+    /// Refuses options that cannot name what they should, before anything runs.
+    pub fn check(&self) -> Result<(), VerifyError> {
+        if let Some(given) = &self.image {
+            crate::spec::value::image_reference(given)
+                .map_err(|message| VerifyError::Image { shown: crate::shown::value(given), message })?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -132,6 +146,8 @@ pub enum VerifyError {
     NoBuildKit(String),
     #[error("interrupted; everything verify created was removed")]
     Interrupted,
+    #[error("--image {shown}: {message}")]
+    Image { shown: String, message: String },
 }
 
 /// Set by SIGINT, SIGTERM or SIGHUP during a run: the running docker command is stopped, the
@@ -253,6 +269,7 @@ fn run_name(spec: &ProjectSpec) -> String {
 /// Runs every check; `progress` sees each result as soon as it is known.
 pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Result<Report, VerifyError> {
     let started = Instant::now();
+    options.check()?;
     let dir =
         options.dir.canonicalize().map_err(|e| VerifyError::Project(format!("{}: {e}", options.dir.display())))?;
     let spec = load_project(&dir)?;
@@ -262,13 +279,23 @@ pub fn verify(options: &Options, progress: &mut dyn FnMut(&CheckResult)) -> Resu
     stopped()?;
 
     let project = run_name(&spec);
-    let image_ref = format!("{project}-app");
     // The cleanup's own commands are never stopped: a second Ctrl-C does not cut it short.
     let mut cleanup = Cleanup::new(Docker::new(&options.docker), project.clone(), dir.clone(), options.keep);
-    check_buildkit(&docker, &mut cleanup, &format!("{project}-buildkit-probe"))?;
     let mut rec = Recorder { checks: Vec::new(), progress };
-
-    let built = image::build(&docker, &dir, &spec, &image_ref, &mut cleanup, &mut rec);
+    let (image_ref, built) = match &options.image {
+        Some(given) => {
+            let found = image::given(&docker, given)
+                .map_err(|message| VerifyError::Image { shown: crate::shown::value(given), message })?;
+            rec.skip(CheckId::Build, found);
+            (given.clone(), true)
+        }
+        None => {
+            check_buildkit(&docker, &mut cleanup, &format!("{project}-buildkit-probe"))?;
+            let image_ref = format!("{project}-app");
+            let built = image::build(&docker, &dir, &spec, &image_ref, &mut cleanup, &mut rec);
+            (image_ref, built)
+        }
+    };
     rec.interrupted()?;
     if built {
         image::checks(&docker, &dir, &spec, &image_ref, &cleanup.label(), &mut rec);

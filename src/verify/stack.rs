@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::capeff;
 use super::cleanup::Cleanup;
 use super::docker::Docker;
+use super::host::{self, HostProbe};
 use super::{CheckId, Recorder, VerifyError};
 use crate::render::context::{ProjectContext, VENV};
 use crate::spec::ProjectSpec;
@@ -53,6 +54,31 @@ impl Stack<'_> {
             .output(&["logs", "--tail", "15", container])
             .map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
             .unwrap_or_default()
+    }
+}
+
+/// A compose override, in a temporary directory of its own, that runs the image under test as
+/// the app: the one verify built, or the one given with --image. Compose never pulls it.
+struct AppImage {
+    dir: tempfile::TempDir,
+}
+
+impl AppImage {
+    const FILE: &'static str = "app-image.yml";
+
+    fn write(image: &str) -> std::io::Result<AppImage> {
+        let dir = tempfile::Builder::new().prefix("berth-verify-").tempdir()?;
+        // A JSON string is a YAML double-quoted scalar, whatever the reference holds.
+        let quoted = serde_json::to_string(image).map_err(std::io::Error::other)?;
+        std::fs::write(
+            dir.path().join(Self::FILE),
+            format!("# berth verify: the app runs the image under test\nservices:\n  app:\n    image: {quoted}\n    pull_policy: never\n"),
+        )?;
+        Ok(AppImage { dir })
+    }
+
+    fn path(&self) -> String {
+        self.dir.path().join(Self::FILE).to_string_lossy().into_owned()
     }
 }
 
@@ -128,11 +154,11 @@ fn check_capabilities(status: Result<String, String>) -> Result<String, String> 
     }
 }
 
-fn connects(addr: SocketAddr) -> bool {
+pub(super) fn connects(addr: SocketAddr) -> bool {
     TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_ok()
 }
 
-fn check_db_not_published(stack: &Stack, db: &str, port: u16) -> Result<String, String> {
+fn check_db_not_published(stack: &Stack, probe: &HostProbe, db: &str, port: u16) -> Result<String, String> {
     let bindings = stack
         .docker
         .ok(&["inspect", "-f", "{{json .HostConfig.PortBindings}}|{{json .NetworkSettings.Ports}}", db])
@@ -148,8 +174,8 @@ fn check_db_not_published(stack: &Stack, db: &str, port: u16) -> Result<String, 
         return Err(format!("the database publishes ports: {bindings}"));
     }
     let loopback: SocketAddr = ([127, 0, 0, 1], port).into();
-    if connects(loopback) {
-        return Err(format!("something answers on {loopback} (the database container publishes nothing; is another server running there?)"));
+    if probe.connects(loopback)? {
+        return Err(format!("something answers on {loopback}{} (the database container publishes nothing; is another server running there?)", probe.whence()));
     }
     // Forwarded traffic to an internal network is dropped, but the engine's host sits on every
     // bridge: say so rather than claim more isolation than there is.
@@ -157,14 +183,15 @@ fn check_db_not_published(stack: &Stack, db: &str, port: u16) -> Result<String, 
         .docker
         .ok(&["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", db])
         .unwrap_or_default();
-    let note = match address.split_whitespace().next().and_then(|ip| format!("{ip}:{port}").parse::<SocketAddr>().ok()) {
-        Some(bridge) if connects(bridge) => format!(
+    let bridge = address.split_whitespace().next().and_then(|ip| format!("{ip}:{port}").parse::<SocketAddr>().ok());
+    let note = match bridge {
+        Some(bridge) if probe.connects(bridge)? => format!(
             "; note: the engine's host itself still reaches the container address {bridge} over the bridge, as on any Docker network (other machines cannot: forwarded traffic is dropped)"
         ),
         Some(bridge) => format!("; the container address {bridge} is unreachable from this host too"),
         None => String::new(),
     };
-    Ok(format!("no port binding; {loopback} refuses connections{note}"))
+    Ok(format!("no port binding; {loopback} refuses connections{}{note}", probe.whence()))
 }
 
 /// Python that connects with the app's own settings and secret file, then runs `query`.
@@ -194,10 +221,10 @@ fn check_db_auth(stack: &Stack, app: &str, driver: &str, spec: &ProjectSpec) -> 
     Ok(detail)
 }
 
-const CONNECT_CODE: &str = "import socket, sys\ntry:\n    socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close(); print('reached')\nexcept OSError as e:\n    print('blocked', type(e).__name__)";
+pub(super) const CONNECT_CODE: &str = "import socket, sys\ntry:\n    socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close(); print('reached')\nexcept OSError as e:\n    print('blocked', type(e).__name__)";
 
 /// An HTTP GET from this host; the status code.
-fn http_status(addr: SocketAddr, path: &str) -> Result<u16, String> {
+pub(super) fn http_status(addr: SocketAddr, path: &str) -> Result<u16, String> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(3)).map_err(|e| format!("{addr}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
     write!(stream, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", addr.ip()).map_err(|e| e.to_string())?;
@@ -320,19 +347,24 @@ fn check_no_egress(
     ))
 }
 
-fn check_loopback_only(spec: &ProjectSpec, listener: &Listener) -> Result<String, String> {
+fn check_loopback_only(spec: &ProjectSpec, probe: &HostProbe, listener: &Listener) -> Result<String, String> {
     let loopback: SocketAddr = ([127, 0, 0, 1], spec.port).into();
-    let status = http_status(loopback, &spec.health_path)?;
+    let status = probe.http_status(loopback, &spec.health_path)?;
     if status != 200 {
         return Err(format!("GET {}{} on {loopback} answered {status}", "", spec.health_path));
     }
     let other: SocketAddr = format!("{}:{}", listener.gateway, spec.port)
         .parse()
         .map_err(|e| format!("gateway address {:?}: {e}", listener.gateway))?;
-    if connects(other) {
-        return Err(format!("port {} also answers on the host address {}", spec.port, other.ip()));
+    if probe.connects(other)? {
+        return Err(format!("port {} also answers on the host address {}{}", spec.port, other.ip(), probe.whence()));
     }
-    Ok(format!("GET {} on {loopback} answers 200; {} (another host address) refuses", spec.health_path, other))
+    Ok(format!(
+        "GET {} on {loopback} answers 200; {} (another host address) refuses{}",
+        spec.health_path,
+        other,
+        probe.whence()
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -348,9 +380,30 @@ pub fn checks(
 ) -> Result<(), VerifyError> {
     let stack =
         Stack { docker, project, compose_file: dir.join("docker-compose.prod.yml").to_string_lossy().into_owned() };
-    let context = ProjectContext::new(spec);
+    let context = ProjectContext::new(spec, &crate::render::Carried::default());
+    let app_image = match AppImage::write(image) {
+        Ok(file) => file,
+        Err(e) => {
+            rec.fail(CheckId::StackUp, format!("cannot write the compose override that names the app image: {e}"));
+            for id in IDS.iter().filter(|id| **id != CheckId::StackUp) {
+                rec.skip(*id, "the stack did not start");
+            }
+            return Ok(());
+        }
+    };
     cleanup.compose_started = true;
-    let up = docker.ok(&["compose", "-p", project, "-f", &stack.compose_file, "up", "-d", "--no-build"]);
+    let up = docker.ok(&[
+        "compose",
+        "-p",
+        project,
+        "-f",
+        &stack.compose_file,
+        "-f",
+        &app_image.path(),
+        "up",
+        "-d",
+        "--no-build",
+    ]);
     rec.interrupted()?;
     if let Err(e) = up {
         rec.fail(CheckId::StackUp, format!("docker compose up failed:\n{}", e.message));
@@ -377,6 +430,8 @@ pub fn checks(
         }
         return Ok(());
     };
+    let label = cleanup.label();
+    let probe = HostProbe { docker, image, label: &label, vantage: host::vantage(docker) };
     rec.outcome(CheckId::AppReadOnly, check_read_only(&stack, &app, context.data_dir));
     let status = stack.python(&app, "print(open('/proc/1/status').read())", &[]);
     rec.outcome(CheckId::AppCapabilities, check_capabilities(status));
@@ -386,7 +441,7 @@ pub fn checks(
                 CheckId::DbCapabilities,
                 check_capabilities(docker.ok(&["exec", db, "cat", "/proc/1/status"]).map_err(|e| e.message)),
             );
-            rec.outcome(CheckId::DbNotPublished, check_db_not_published(&stack, db, db_context.port));
+            rec.outcome(CheckId::DbNotPublished, check_db_not_published(&stack, &probe, db, db_context.port));
             let driver = context.driver.as_ref().map_or("", |d| d.module);
             rec.outcome(CheckId::AppDbAuth, check_db_auth(&stack, &app, driver, spec));
         }
@@ -402,21 +457,20 @@ pub fn checks(
         }
     }
     rec.interrupted()?;
-    let label = cleanup.label();
     if spec.is_api() && db.is_none() {
         rec.skip(
             CheckId::NetworkNoEgress,
             "api without a database: the app's only network is the frontend, which carries its port",
         );
         let listener = start_listener(&stack, image, &label);
-        rec.outcome(CheckId::ApiLoopbackOnly, listener.and_then(|l| check_loopback_only(spec, &l)));
+        rec.outcome(CheckId::ApiLoopbackOnly, listener.and_then(|l| check_loopback_only(spec, &probe, &l)));
         return Ok(());
     }
     match start_listener(&stack, image, &label) {
         Ok(listener) => {
             rec.outcome(CheckId::NetworkNoEgress, check_no_egress(&stack, &listener, Some(&app), db.as_deref(), spec));
             if spec.is_api() {
-                rec.outcome(CheckId::ApiLoopbackOnly, check_loopback_only(spec, &listener));
+                rec.outcome(CheckId::ApiLoopbackOnly, check_loopback_only(spec, &probe, &listener));
             } else {
                 rec.skip(CheckId::ApiLoopbackOnly, "batch workload publishes no port");
             }
@@ -443,6 +497,19 @@ mod tests {
         let err = check_capabilities(Ok(status)).unwrap_err();
         assert!(err.contains("CHOWN") && err.contains("NET_BIND_SERVICE"), "{err}");
         assert!(check_capabilities(Ok("CapEff:\t0000000000000000\n".into())).is_ok());
+    }
+
+    #[test]
+    fn the_override_runs_the_image_as_the_app_and_never_pulls() {
+        let file = AppImage::write("registry.example.com/data/etl:sha-1").unwrap();
+        let text = std::fs::read_to_string(file.path()).unwrap();
+        let root = crate::yaml::tree::parse(&text).unwrap();
+        let app = root.get("services").and_then(|s| s.get("app")).unwrap();
+        assert_eq!(app.get("image").and_then(|i| i.as_str()), Some("registry.example.com/data/etl:sha-1"));
+        assert_eq!(app.get("pull_policy").and_then(|i| i.as_str()), Some("never"));
+        let path = file.path();
+        drop(file);
+        assert!(!std::path::Path::new(&path).exists(), "removed with the run");
     }
 
     #[test]

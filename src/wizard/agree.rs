@@ -37,6 +37,7 @@ fn pool(key: Key) -> Vec<RawValue> {
         Key::Uid => one(&["10002"]),
         Key::AppMemory | Key::DbMemory => one(&["2g"]),
         Key::PrivateIndex => one(&["https://pypi.example.com/simple"]),
+        Key::CiVerify => one(&["true", "false"]),
         _ => Vec::new(),
     }
 }

@@ -123,6 +123,7 @@ pub fn ask(p: &mut dyn Prompter, start: &Start) -> Result<Answers, WizardError> 
     delivery(p, &mut s)?;
     let current = s.one(Key::PrivateIndex);
     text(p, &mut s, Key::PrivateIndex, "Private package index URL", current, Optional::Yes("none"))?;
+    more(p, &mut s)?;
     // Lists the wizard does not ask keep only the items that fit what was decided.
     fit_list(&mut s, Key::BuildPackages);
     fit_list(&mut s, Key::RuntimePackages);
@@ -269,6 +270,75 @@ fn fit_list(s: &mut State, key: Key) {
     if kept != items {
         s.decide(key, RawValue::List(kept));
     }
+}
+
+/// The answers most projects never need, behind one yes/no: the drift gate, `berth verify` in CI
+/// and the extension points that keep local edits out of the generated files.
+const MORE: [(Key, &str); 3] = [
+    (Key::AppEnv, "Extra environment variables, NAME=VALUE, comma-separated"),
+    (Key::AppVolumes, "Extra mounts, ./dir:/target (read-only) or volume:/target, comma-separated"),
+    (Key::Labels, "Extra image labels, KEY=VALUE, comma-separated"),
+];
+
+fn more(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
+    let ci = s.spec().is_some_and(|spec| spec.ci != Ci::None);
+    let drift_open = ci && !s.settled(Key::DriftCheck);
+    let verify_open = ci && !s.settled(Key::CiVerify);
+    let verify_on = s.one(Key::CiVerify).is_some_and(|v| v == "true");
+    if !ci && verify_on && !s.settled(Key::CiVerify) {
+        // The job needs a CI: a yes carried over from berth.yml is turned off, not refused.
+        s.decide(Key::CiVerify, RawValue::One("false".into()));
+    }
+    if !drift_open && !verify_open && MORE.iter().all(|(key, _)| s.settled(*key)) {
+        return Ok(());
+    }
+    if !p.confirm("More options? (CI drift check, berth verify in CI, extra environment, mounts, labels)", false)? {
+        return Ok(());
+    }
+    if drift_open {
+        let on = s.one(Key::DriftCheck).is_none_or(|v| v == "true");
+        let on = p.confirm("Fail CI when the files drift from berth.yml (berth check)?", on)?;
+        s.answered(Key::DriftCheck, RawValue::One(on.to_string()));
+    }
+    if verify_open {
+        let prompt =
+            format!("Prove the controls in CI with berth verify (installs berth {})?", env!("CARGO_PKG_VERSION"));
+        let on = p.confirm(&prompt, verify_on)?;
+        s.answered(Key::CiVerify, RawValue::One(on.to_string()));
+    }
+    for (key, prompt) in MORE {
+        if s.settled(key) {
+            continue;
+        }
+        let current = s.list(key);
+        let prompt =
+            if current.is_empty() { format!("{prompt} (empty for none)") } else { format!("{prompt} (- for none)") };
+        let default = current.join(", ");
+        let typed = {
+            let state = &*s;
+            p.input(&prompt, (!current.is_empty()).then_some(default.as_str()), &|raw: &str| {
+                item_list(state, key, raw)
+            })?
+        };
+        let items: Vec<String> = typed.split(", ").filter(|i| !i.is_empty()).map(String::from).collect();
+        s.answered(key, RawValue::List(items));
+    }
+    Ok(())
+}
+
+/// A comma-separated list: each item through the field's validator, the list through the
+/// constraints on it.
+fn item_list(s: &State, key: Key, raw: &str) -> Result<String, String> {
+    if raw.trim() == "-" {
+        return Ok(String::new());
+    }
+    let parse = key.field().parse;
+    let mut out = Vec::new();
+    for item in raw.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        out.push(parse(item).map_err(|e| format!("{}: {e}", crate::shown::value(item)))?);
+    }
+    s.fits(key, &RawValue::List(out.clone()))?;
+    Ok(out.join(", "))
 }
 
 const LIMITS: [(Key, &str); 6] = [

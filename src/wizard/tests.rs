@@ -207,6 +207,46 @@ fn without_ci_there_is_nothing_to_sign_scan_or_push() {
 }
 
 #[test]
+fn verify_in_ci_is_one_yes_no_with_a_ci() {
+    let mut script =
+        Scripted::new().on("preset", Pick("minimal")).on("More options?", Yes).on("Prove the controls", Yes);
+    let (spec, answers) = Given::nothing().answer(&mut script);
+    assert!(spec.ci_verify && answers.asked.contains(&"ci_verify"));
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        script.asked(&format!("Prove the controls in CI with berth verify (installs berth {version})?")),
+        "{:#?}",
+        script.transcript
+    );
+    // Enter keeps the default: off, whether "More options?" is opened or not.
+    let (spec, _) = Given::nothing().answer(&mut Scripted::new().on("preset", Pick("minimal")));
+    assert!(!spec.ci_verify);
+    let script = &mut Scripted::new().on("preset", Pick("minimal")).on("More options?", Yes);
+    let (spec, _) = Given::nothing().answer(script);
+    assert!(!spec.ci_verify && script.asked("Prove the controls"));
+}
+
+#[test]
+fn without_ci_verify_in_ci_is_not_asked_and_an_old_yes_is_dropped() {
+    let given = Given::nothing().berth_yml(&[("ci_verify", "true")]);
+    let mut script = Scripted::new().on("CI", Pick("none")).on("More options?", Yes);
+    let (spec, _) = given.answer(&mut script);
+    assert!(!script.asked("Prove the controls"), "{:#?}", script.transcript);
+    assert_eq!((spec.ci, spec.ci_verify), (Ci::None, false));
+    // berth.yml's yes is the default with a CI.
+    let (spec, _) = given.answer(&mut Scripted::new());
+    assert!(spec.ci_verify);
+}
+
+#[test]
+fn a_settled_ci_verify_keeps_ci_on_offer() {
+    let mut script = Scripted::new().on("preset", Pick("minimal")).on("More options?", Yes);
+    let (spec, _) = Given::nothing().flags(&[("ci_verify", "yes")]).answer(&mut script);
+    assert_eq!(script.offered("CI pipeline"), ["github", "gitlab"]);
+    assert!(spec.ci_verify && !script.asked("Prove the controls"), "a flag settles it");
+}
+
+#[test]
 fn a_settled_cosign_keeps_ci_on_offer() {
     let mut script = Scripted::new().on("preset", Pick("minimal"));
     Given::nothing().flags(&[("signing", "cosign")]).answer(&mut script);
@@ -404,4 +444,42 @@ fn presets_that_cannot_combine_with_the_flags_are_not_offered() {
     let offered = script.offered("Start from a preset");
     assert!(!offered.contains(&"postgres-etl") && !offered.contains(&"mariadb-etl"), "{offered:?}");
     assert!(offered.contains(&"distroless-batch") && offered.contains(&"minimal"), "{offered:?}");
+}
+
+#[test]
+fn more_options_ask_the_drift_check_and_the_extension_points() {
+    let mut script = Scripted::new()
+        .on("More options?", Yes)
+        .on("Fail CI when the files drift", No)
+        .on("Extra environment variables", Type("PASSWORD=x"))
+        .on("Extra environment variables", Type("LOG_FORMAT=json, TZ=UTC"))
+        .on("Extra mounts", Type("./config:/etc/app, cache:/var/cache/app"))
+        .on("Extra image labels", Type("org.example.team=data"));
+    let (spec, answers) = Given::nothing().answer(&mut script);
+    assert!(!spec.drift_check);
+    assert_eq!(spec.app_env, ["LOG_FORMAT=json", "TZ=UTC"]);
+    assert_eq!(spec.app_volumes, ["./config:/etc/app", "cache:/var/cache/app"]);
+    assert_eq!(spec.labels, ["org.example.team=data"]);
+    assert!(
+        script.transcript.iter().any(|l| l.starts_with("! ") && l.contains("credential")),
+        "{:#?}",
+        script.transcript
+    );
+    for key in ["drift_check", "app_env", "app_volumes", "labels"] {
+        assert!(answers.asked.contains(&key), "{key}: {:?}", answers.asked);
+    }
+}
+
+#[test]
+fn more_options_are_one_question_and_skipped_by_default() {
+    let mut script = Scripted::new();
+    let (spec, answers) = Given::nothing().answer(&mut script);
+    assert!(script.asked("More options?") && !script.asked("Extra mounts"), "{:#?}", script.transcript);
+    assert!(spec.drift_check && spec.app_env.is_empty());
+    assert!(!answers.asked.contains(&"app_env"));
+    let mut script = Scripted::new().on("More options?", Yes);
+    let given = Given::nothing().flags(&[("app_env", "A=1"), ("ci", "none"), ("signing", "none"), ("updates", "none")]);
+    given.answer(&mut script);
+    assert!(!script.asked("Fail CI when") && !script.asked("Extra environment"), "{:#?}", script.transcript);
+    assert!(script.asked("Extra mounts"), "{:#?}", script.transcript);
 }

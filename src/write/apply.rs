@@ -34,6 +34,11 @@ enum Undo {
         dir: PathBuf,
         mode: u32,
     },
+    /// `target` was removed; `previous` holds what it was.
+    Removed {
+        target: PathBuf,
+        previous: NamedTempFile<()>,
+    },
 }
 
 /// A file written beside its target, not yet in place.
@@ -100,8 +105,9 @@ impl<'p> Transaction<'p, '_> {
         self.check_unchanged()?;
         let to_write: Vec<&PlannedFile> =
             plan.files.iter().filter(|f| matches!(f.action, Action::Create | Action::Overwrite)).collect();
-        for f in &to_write {
-            layout::check_writable(root, &f.path, f.action == Action::Overwrite)?;
+        let to_remove: Vec<&PlannedFile> = plan.files.iter().filter(|f| f.action == Action::Remove).collect();
+        for f in to_write.iter().chain(&to_remove) {
+            layout::check_writable(root, &f.path, matches!(f.action, Action::Overwrite | Action::Remove))?;
         }
         for restrict in &plan.restrict {
             let dir = root.dir().join(&restrict.path);
@@ -115,6 +121,19 @@ impl<'p> Transaction<'p, '_> {
         for s in staged {
             self.put_in_place(s)?;
         }
+        for f in to_remove {
+            self.remove(f)?;
+        }
+        Ok(())
+    }
+
+    /// Removes a file berth no longer generates, keeping it aside until the end.
+    fn remove(&mut self, file: &PlannedFile) -> Result<(), WriteError> {
+        let target = self.plan.resolved.dir().join(&file.path);
+        let shown = self.plan.resolved.shown(&file.path);
+        let previous = self.change("keep aside the previous content of", &shown, || keep_aside(&target))?;
+        self.change("remove", &shown, || fs::remove_file(&target))?;
+        self.undo.push(Undo::Removed { target, previous });
         Ok(())
     }
 
@@ -208,7 +227,7 @@ impl<'p> Transaction<'p, '_> {
         let mut dirs = Vec::new();
         for undo in self.undo.drain(..) {
             match undo {
-                Undo::Replaced { target, previous } => {
+                Undo::Replaced { target, previous } | Undo::Removed { target, previous } => {
                     drop(previous);
                     dirs.extend(target.parent().map(Path::to_path_buf));
                 }
@@ -239,7 +258,7 @@ impl<'p> Transaction<'p, '_> {
         let mut failed = Vec::new();
         for undo in self.undo.drain(..).rev() {
             match undo {
-                Undo::Replaced { target, previous } => {
+                Undo::Replaced { target, previous } | Undo::Removed { target, previous } => {
                     if let Err(e) = previous.persist(&target) {
                         let kept = e.file.keep().map(|(_, p)| p).unwrap_or_default();
                         failed.push(format!(

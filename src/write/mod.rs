@@ -29,6 +29,8 @@ pub enum Action {
     Unchanged,
     /// A starter or secret that already exists: left alone, always.
     Keep,
+    /// A file berth wrote earlier and no longer generates, unchanged since: removed.
+    Remove,
 }
 
 impl Action {
@@ -38,6 +40,7 @@ impl Action {
             Action::Overwrite => "overwrite",
             Action::Unchanged => "unchanged",
             Action::Keep => "keep",
+            Action::Remove => "remove",
         }
     }
 }
@@ -109,6 +112,20 @@ impl WriteError {
     }
 }
 
+/// A unified diff of one file, safe to print: control characters in either text are shown
+/// escaped, and a diff that takes too long to compute falls back to a coarser one.
+pub fn unified_diff(path: &Path, created: bool, old: &str, new: &str, removed: bool) -> String {
+    let shown = shown::path(path);
+    let from = if created { "/dev/null".to_string() } else { format!("a/{shown}") };
+    let to = if removed { "/dev/null".to_string() } else { format!("b/{shown}") };
+    let diff = similar::TextDiff::configure().timeout(std::time::Duration::from_millis(500)).diff_lines(old, new);
+    let text = diff.unified_diff().context_radius(3).header(&from, &to).to_string();
+    // Tabs stay tabs; every other control character is shown escaped.
+    text.lines()
+        .map(|line| format!("{}\n", line.split('\t').map(|part| shown::escape(part)).collect::<Vec<_>>().join("\t")))
+        .collect()
+}
+
 fn list(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| shown::path(p)).collect::<Vec<_>>().join(", ")
 }
@@ -176,14 +193,16 @@ impl Plan {
     pub fn diff(&self) -> String {
         let mut out = String::new();
         for f in &self.files {
-            if !matches!(f.action, Action::Create | Action::Overwrite) || f.kind == FileKind::Secret {
+            if !matches!(f.action, Action::Create | Action::Overwrite | Action::Remove) || f.kind == FileKind::Secret {
                 continue;
             }
             let old = f.old.as_deref().unwrap_or("");
-            let path = shown::path(&f.path);
-            let diff = similar::TextDiff::from_lines(old, &f.new);
-            let from = if f.action == Action::Create { "/dev/null".to_string() } else { format!("a/{path}") };
-            let _ = write!(out, "{}", diff.unified_diff().context_radius(3).header(&from, &format!("b/{path}")));
+            let new = if f.action == Action::Remove { "" } else { &f.new };
+            let _ = write!(
+                out,
+                "{}",
+                unified_diff(&f.path, f.action == Action::Create, old, new, f.action == Action::Remove)
+            );
         }
         out
     }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
-const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 const LINUX_X64: &str = "x86_64-unknown-linux-musl";
 const WINDOWS_X64: &str = "x86_64-pc-windows-msvc";
 const WINDOWS_PATH: &str = "WIN:";
@@ -41,6 +41,7 @@ const TOOLS: &[&str] = &[
     "cp",
     "mkdir",
     "sed",
+    "uname",
 ];
 
 pub fn repo() -> &'static Path {
@@ -52,7 +53,7 @@ fn berth_bin() -> &'static Path {
 }
 
 /// A directory of symlinks to TOOLS, for PATH.
-fn tool_dir() -> TempDir {
+pub fn tool_dir() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     let path = std::env::var_os("PATH").unwrap();
     for tool in TOOLS {
@@ -78,9 +79,9 @@ fn script(path: &str, args: &[&str], env: &[(&str, String)], bin_path: &Path) ->
 }
 
 /// A release directory laid out as on GitHub: ROOT/vVERSION/{archives, sha256.sum}.
-struct Release {
-    root: TempDir,
-    tools: TempDir,
+pub struct Release {
+    pub root: TempDir,
+    pub tools: TempDir,
 }
 
 /// Both kinds of archive, packed once per test run (packing a debug binary takes seconds).
@@ -118,7 +119,7 @@ fn pristine_release() -> &'static Path {
 
 impl Release {
     /// A copy of the pristine release that a test may change.
-    fn new() -> Release {
+    pub fn new() -> Release {
         let root = tempfile::tempdir().unwrap();
         let status = Command::new("cp").arg("-R").arg(pristine_release().join(".")).arg(root.path()).status().unwrap();
         assert!(status.success());
@@ -140,7 +141,7 @@ impl Release {
         self.root.path().join(format!("v{VERSION}")).join(name)
     }
 
-    fn file_url(&self) -> String {
+    pub fn file_url(&self) -> String {
         format!("file://{}", self.root.path().display())
     }
 
@@ -179,6 +180,11 @@ impl Release {
     }
 
     fn install(&self, url: &str, settings: &[(&str, &str)]) -> Installed {
+        self.install_unset(url, settings, &[])
+    }
+
+    /// Installs with `unset` missing from the environment, as outside GitHub's runners.
+    fn install_unset(&self, url: &str, settings: &[(&str, &str)], unset: &[&str]) -> Installed {
         let runner = tempfile::tempdir().unwrap();
         let github_path = runner.path().join("github_path");
         let github_output = runner.path().join("github_output");
@@ -198,6 +204,7 @@ impl Release {
             env.retain(|(k, _)| k != key);
             env.push((key, value.to_string()));
         }
+        env.retain(|(k, _)| !unset.contains(k));
         let output = script(".github/action/install.sh", &[], &env, self.tools.path());
         let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
         Installed {
@@ -205,7 +212,7 @@ impl Release {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             github_path: read(&github_path),
             github_output: read(&github_output),
-            _runner: runner,
+            runner,
         }
     }
 }
@@ -215,7 +222,7 @@ struct Installed {
     stderr: String,
     github_path: String,
     github_output: String,
-    _runner: TempDir,
+    runner: TempDir,
 }
 
 impl Installed {
@@ -240,7 +247,7 @@ impl Installed {
     }
 }
 
-fn runs_version(bin: &Path) -> String {
+pub fn runs_version(bin: &Path) -> String {
     let out = Command::new(bin).arg("--version").output().unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
@@ -376,7 +383,7 @@ fn an_archive_of_another_version_is_refused() {
 }
 
 /// A `gh` that records its arguments and exits with `code`.
-fn fake_gh(release: &Release, code: i32) -> PathBuf {
+pub fn fake_gh(release: &Release, code: i32) -> PathBuf {
     let log = release.root.path().join("gh.args");
     let gh = release.tools.path().join("gh");
     std::fs::write(
@@ -411,6 +418,98 @@ fn attestation_is_checked_with_gh_against_the_release_workflow() {
         &args[3..],
         ["--repo", "berth-dev/berth", "--signer-workflow", "berth-dev/berth/.github/workflows/release.yml"]
     );
+}
+
+#[test]
+fn outside_github_the_runner_is_read_from_uname() {
+    let release = Release::new();
+    let installed = release.install_unset(&release.file_url(), &[], &["RUNNER_OS", "RUNNER_ARCH"]);
+    if std::env::consts::OS == "linux" && std::env::consts::ARCH == "x86_64" {
+        let dir = installed.bin_dir();
+        assert!(dir.ends_with(format!("berth-{LINUX_X64}")), "{dir:?}");
+    } else {
+        // The test release holds the Linux x86_64 and Windows builds only.
+        assert_ne!(installed.code, 0);
+    }
+}
+
+#[test]
+fn a_bin_dir_gets_the_binary_and_the_download_goes() {
+    let release = Release::new();
+    let target = tempfile::tempdir().unwrap();
+    let bin = target.path().join("local bin");
+    let installed = release.install(&release.file_url(), &[("BERTH_BIN_DIR", bin.to_str().unwrap())]);
+    assert_eq!(installed.bin_dir(), bin);
+    assert_eq!(installed.github_output.trim_end(), format!("path={}", bin.join("berth").display()));
+    assert_eq!(runs_version(&bin.join("berth")), format!("berth {VERSION}"));
+    assert_eq!(list(&bin), ["berth"], "only the binary, no partial copy");
+    assert!(list(installed.runner.path()).iter().all(|f| !f.starts_with("berth-install.")), "the download is removed");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(bin.join("berth")).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o755);
+    // A second install replaces the binary in place.
+    release.install(&release.file_url(), &[("BERTH_BIN_DIR", bin.to_str().unwrap())]).bin_dir();
+    assert_eq!(list(&bin), ["berth"]);
+
+    let file = target.path().join("a file");
+    std::fs::write(&file, "").unwrap();
+    let refused = release.install(&release.file_url(), &[("BERTH_BIN_DIR", file.to_str().unwrap())]);
+    refused.fails_with(&["cannot install into BERTH_BIN_DIR", "a file"]);
+}
+
+fn list(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// A `cosign` that records its arguments and exits with `code`.
+pub fn fake_cosign(release: &Release, code: i32) -> PathBuf {
+    let log = release.root.path().join("cosign.args");
+    let cosign = release.tools.path().join("cosign");
+    std::fs::write(
+        &cosign,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\necho 'cosign says no' >&2\nexit {code}\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cosign, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    log
+}
+
+#[test]
+fn the_checksum_file_signature_is_checked_with_cosign_against_the_tag() {
+    let release = Release::new();
+    let verify = [("BERTH_VERIFY_SIGNATURE", "true")];
+    release.install(&release.file_url(), &verify).fails_with(&["needs cosign", "BERTH_VERIFY_SIGNATURE=false"]);
+    let log = fake_cosign(&release, 0);
+    release
+        .install(&release.file_url(), &verify)
+        .fails_with(&[&format!("release v{VERSION} has no signature bundle sha256.sum.sigstore.json")]);
+    std::fs::write(release.asset("sha256.sum.sigstore.json"), "{}").unwrap();
+
+    fake_cosign(&release, 1);
+    let refused = release.install(&release.file_url(), &verify);
+    refused.fails_with(&["sha256.sum of v", "no valid signature from berth-dev/berth's release workflow"]);
+    assert!(refused.stderr.contains("cosign says no"), "cosign's reason is shown: {}", refused.stderr);
+
+    fake_cosign(&release, 0);
+    release.install(&release.file_url(), &verify).bin_dir();
+    let args = std::fs::read_to_string(log).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(args[0], "verify-blob");
+    assert!(args[1].ends_with("/sha256.sum") && args[3].ends_with("/sha256.sum.sigstore.json"), "{args:?}");
+    assert_eq!(
+        [args[2], args[4], args[5], args[6], args[7], args[8]],
+        [
+            "--bundle",
+            "--new-bundle-format",
+            "--certificate-identity",
+            &format!("https://github.com/berth-dev/berth/.github/workflows/release.yml@refs/tags/v{VERSION}"),
+            "--certificate-oidc-issuer",
+            "https://token.actions.githubusercontent.com",
+        ]
+    );
+    release.install(&release.file_url(), &[("BERTH_VERIFY_SIGNATURE", "1")]).fails_with(&["true or false"]);
 }
 
 /// Runs audit.sh in `dir` with berth on PATH.

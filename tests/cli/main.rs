@@ -5,13 +5,17 @@ mod answers;
 mod audit;
 mod audit_dockerfile;
 mod audit_inputs;
+mod ci_verify;
 mod completions;
 mod compose;
 mod dist;
 mod examples;
+mod lifecycle;
+mod lifecycle_hostile;
 mod new;
 mod presets;
 mod verify;
+mod verify_image;
 mod wizard;
 
 use std::path::{Path, PathBuf};

@@ -187,14 +187,27 @@ fn impossible_combinations_explain_what_works() {
 }
 
 #[test]
-fn existing_different_files_are_refused_and_nothing_is_written() {
+fn an_existing_file_berth_did_not_write_is_left_alone_and_shown() {
     let run = Berth::new().file("p/Dockerfile", "FROM scratch\n").args(&["new", "p", "-y"]).run().expect_code(1);
-    assert!(run.stderr().contains("Dockerfile") && run.stderr().contains("--force"), "{}", run.stderr());
+    assert!(run.stdout().contains("no base   Dockerfile"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("-FROM scratch") && run.stdout().contains("+FROM python:3.13-slim-trixie AS builder")
+    );
+    let err = run.stderr();
+    assert!(
+        err.contains("left as they are") && err.contains("apply it by hand") && err.contains("remove the file"),
+        "{err}"
+    );
     assert_eq!(run.read("p/Dockerfile"), "FROM scratch\n");
-    assert!(!run.exists("p/docker-compose.prod.yml"), "no partial write");
+    assert!(run.exists("p/docker-compose.prod.yml"), "the other files are written");
+    assert!(
+        !run.read("p/berth.lock").contains("path: \"Dockerfile\""),
+        "berth did not write it, so it is not recorded"
+    );
 
     let forced = run.then(&["new", "p", "-y", "--force"]).expect_code(0);
     assert!(forced.read("p/Dockerfile").contains("AS runtime"));
+    assert!(forced.stdout().contains("overwrite Dockerfile (your edits are replaced (--force)"), "{}", forced.stdout());
     let again = forced.then(&["new", "p", "-y"]).expect_code(0);
     assert!(again.stdout().contains("unchanged Dockerfile"), "{}", again.stdout());
 }
@@ -218,9 +231,9 @@ fn starter_code_and_secrets_are_never_replaced() {
 #[test]
 fn dry_run_prints_plan_and_diff_and_writes_nothing() {
     let run =
-        Berth::new().file("p/Dockerfile", "FROM scratch\n").args(&["new", "p", "-y", "--dry-run"]).run().expect_code(0);
+        Berth::new().file("p/Dockerfile", "FROM scratch\n").args(&["new", "p", "-y", "--dry-run"]).run().expect_code(1);
     let out = run.stdout();
-    assert!(out.contains("overwrite Dockerfile") && out.contains("create    docker-compose.prod.yml"), "{out}");
+    assert!(out.contains("no base   Dockerfile") && out.contains("create    docker-compose.prod.yml"), "{out}");
     assert!(out.contains("-FROM scratch") && out.contains("+FROM python:3.13-slim-trixie AS builder"), "{out}");
     assert_eq!(run.files("p"), vec!["Dockerfile"]);
 }

@@ -86,6 +86,7 @@ const RECOMMENDED_QUESTIONS: &[&str] = &[
     "Image signing",
     "Dependency update bot",
     "Private package index",
+    "More options?",
 ];
 
 #[test]
@@ -99,7 +100,7 @@ fn enter_through_every_question_writes_what_y_writes() {
     wizard.keys(ENTER);
     let (code, rest, dir) = wizard.finish();
     assert_eq!(code, 0, "{rest}");
-    assert!(rest.contains("Wrote 13 file(s)"), "{rest}");
+    assert!(rest.contains("Wrote 14 file(s)"), "{rest}");
 
     let y = Berth::new().args(&["new", "proj", "--preset", "postgres-etl", "-y"]).run().expect_code(0);
     assert_eq!(contents(&dir.path().join("proj")), contents(&y.dir.path().join("proj")));
@@ -126,6 +127,7 @@ fn distroless_without_a_database() {
         "Image signing",
         "Dependency update bot",
         "Private package index",
+        "More options?",
         "Write these files?",
     ] {
         wizard.answer(question, ENTER);
@@ -188,6 +190,7 @@ fn esc_or_no_writes_nothing() {
         "Change limits?",
         "Dependency update bot",
         "Private package index",
+        "More options?",
     ] {
         wizard.answer(question, ENTER);
     }
@@ -224,14 +227,16 @@ fn a_rerun_starts_from_berth_yml_and_flags_skip_their_questions() {
         "Dependabot is not offered on GitLab\n{shown}"
     );
     wizard.keys(ENTER);
+    wizard.answer("More options?", ENTER);
     let summary = wizard.expect("Write these files?");
     assert!(summary.contains("port              9000") && summary.contains("ci                gitlab"), "{summary}");
-    assert!(summary.contains("overwrite berth.yml"), "{summary}");
-    wizard.expect("differ: refused without --force)");
+    assert!(summary.contains("update    berth.yml (answers changed)"), "{summary}");
+    assert!(summary.contains("remove    .github/workflows/container.yml"), "{summary}");
     wizard.keys(ENTER);
-    let (code, rest, _) = wizard.finish();
-    assert_eq!(code, 1, "refused exactly as with -y\n{rest}");
-    assert!(rest.contains("nothing was written; compare with --dry-run, or replace them with --force"), "{rest}");
+    let (code, rest, dir) = wizard.finish();
+    assert_eq!(code, 0, "{rest}");
+    assert!(rest.contains("create    .gitlab-ci.yml"), "{rest}");
+    assert!(!dir.path().join("svc/.github/workflows/container.yml").exists(), "the GitHub workflow is gone");
 }
 
 #[test]

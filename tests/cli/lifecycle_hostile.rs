@@ -1,0 +1,165 @@
+//! `berth upgrade` and `berth check` given broken or hostile projects: each is a clear message
+//! naming the file, exit 2, nothing written, and no hang.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{list_files, Berth, Run};
+
+fn project() -> Run {
+    Berth::new().args(&["new", "p", "-y", "--preset", "postgres-etl"]).run().expect_code(0)
+}
+
+/// Every file with its bytes; a FIFO or a link is listed, never read.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    list_files(dir)
+        .into_iter()
+        .filter(|p| !p.starts_with(".git/"))
+        .map(|p| {
+            let path = dir.join(&p);
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            (p, if regular { std::fs::read(path).unwrap() } else { Vec::new() })
+        })
+        .collect()
+}
+
+/// Runs upgrade and check; both must exit 2 with `message` and leave the project as it was.
+fn refused(run: Run, message: &str) -> Run {
+    let p = run.dir.path().join("p");
+    let before = snapshot(&p);
+    let upgrade = run.then(&["upgrade", "p"]);
+    assert_eq!(upgrade.code(), 2, "upgrade: {}\n{}", upgrade.stdout(), upgrade.stderr());
+    assert!(upgrade.stderr().contains(message), "upgrade: wanted {message:?} in\n{}", upgrade.stderr());
+    assert!(!upgrade.stderr().contains('\u{1b}'), "{}", upgrade.stderr());
+    let check = upgrade.then(&["check", "p"]);
+    assert_eq!(check.code(), 2, "check: {}\n{}", check.stdout(), check.stderr());
+    assert!(check.stderr().contains(message), "check: wanted {message:?} in\n{}", check.stderr());
+    assert_eq!(snapshot(&check.dir.path().join("p")), before, "nothing written");
+    check
+}
+
+fn write(run: &Run, path: &str, bytes: &[u8]) {
+    std::fs::write(run.dir.path().join(path), bytes).unwrap();
+}
+
+#[test]
+fn a_garbage_lock_is_named_with_its_position() {
+    let run = project();
+    write(&run, "p/berth.lock", b"lock: \"1\"\nanswers: [\nfiles: {{{\n");
+    refused(run, "p/berth.lock:");
+    let run = project();
+    write(&run, "p/berth.lock", b"\x1b[31mnot yaml at all\x07: : :\n");
+    refused(run, "berth.lock");
+}
+
+#[test]
+fn a_huge_lock_is_refused_without_reading_it_all() {
+    let run = project();
+    write(&run, "p/berth.lock", &vec![b'#'; 3 * 1024 * 1024]);
+    refused(run, "is larger than");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_lock_that_is_a_fifo_or_a_link_out_of_the_tree_is_refused() {
+    let run = project();
+    let lock = run.dir.path().join("p/berth.lock");
+    std::fs::remove_file(&lock).unwrap();
+    let c_path = std::ffi::CString::new(lock.to_string_lossy().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let run = refused(run, "not a regular file");
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::write(run.dir.path().join("outside.lock"), "lock: \"1\"\n").unwrap();
+    std::os::unix::fs::symlink("../outside.lock", &lock).unwrap();
+    refused(run, "symbolic link (to ../outside.lock)");
+}
+
+#[test]
+fn lock_entries_outside_the_project_or_for_secrets_are_refused() {
+    for (path, message) in [
+        ("../../etc/passwd", "is not a plain path inside the project"),
+        ("/etc/passwd", "is not a plain path inside the project"),
+        ("secrets/db_password", "is not a file berth manages"),
+        ("src/pipeline.py", "is not a file berth manages"),
+    ] {
+        let run = project();
+        let lock = run.read("p/berth.lock").replacen("path: \"Dockerfile\"", &format!("path: \"{path}\""), 1);
+        write(&run, "p/berth.lock", lock.as_bytes());
+        refused(run, message);
+    }
+}
+
+#[test]
+fn a_lock_from_a_newer_berth_is_refused() {
+    let run = project();
+    let lock = run.read("p/berth.lock").replace("lock: \"1\"", "lock: \"2\"");
+    write(&run, "p/berth.lock", lock.as_bytes());
+    refused(run, "lock format \"2\" is not one this berth");
+}
+
+#[test]
+fn a_managed_file_that_is_not_text_is_named() {
+    let run = project();
+    write(&run, "p/docker-compose.prod.yml", b"services:\n  app: \xff\xfe\n");
+    refused(run, "p/docker-compose.prod.yml: it is not UTF-8 text");
+}
+
+#[test]
+fn an_unclosed_marked_block_is_named_by_line() {
+    let run = project();
+    let dockerfile = run.read("p/Dockerfile").replace("# berth:end runtime-setup\n", "");
+    write(&run, "p/Dockerfile", dockerfile.as_bytes());
+    refused(run, "p/Dockerfile:");
+}
+
+#[test]
+fn no_project_is_a_usage_error() {
+    let run = Berth::new().args(&["upgrade", "nowhere"]).run().expect_code(2);
+    assert!(
+        run.stderr().contains("nowhere has no berth.yml") && run.stderr().contains("berth new nowhere"),
+        "{}",
+        run.stderr()
+    );
+    run.then(&["check"]).expect_code(2);
+}
+
+#[test]
+fn a_corrupt_git_repository_is_an_error_when_a_base_is_needed() {
+    let run = project();
+    let p = run.dir.path().join("p");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&p)
+            .args(["-c", "user.name=t", "-c", "user.email=t@e"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "init"]);
+    // A base is needed (the Dockerfile is edited and the answers change it), and only git can
+    // give it: the lock's answers no longer render what it records.
+    let text = run.read("p/Dockerfile").replacen("WORKDIR /app\n", "WORKDIR /app\nLABEL team=\"data\"\n", 1);
+    write(&run, "p/Dockerfile", text.as_bytes());
+    let answers = run.read("p/berth.yml").replace("python: \"3.13\"", "python: \"3.12\"");
+    write(&run, "p/berth.yml", answers.as_bytes());
+    let lock = run.read("p/berth.lock").replace("python: \"3.13\"", "python: \"3.14\"");
+    write(&run, "p/berth.lock", lock.as_bytes());
+    let objects = p.join(".git/objects");
+    for dir in std::fs::read_dir(&objects).unwrap().flatten() {
+        if dir.file_name().len() == 2 {
+            for object in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                let mut perms = std::fs::metadata(object.path()).unwrap().permissions();
+                #[allow(clippy::permissions_set_readonly_false)]
+                perms.set_readonly(false);
+                std::fs::set_permissions(object.path(), perms).unwrap();
+                std::fs::write(object.path(), b"garbage").unwrap();
+            }
+        }
+    }
+    refused(run, "git cannot read blob");
+}
