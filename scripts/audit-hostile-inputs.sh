@@ -190,6 +190,18 @@ case("git work tree with a FIFO .gitignore", {"svc/compose.yml": "services: {}\n
      "note: skipped .: the files git ignores: git did not answer within 10 s", seconds=20, setup=git_with_fifo_ignore)
 case("FIFO .dockerignore", {"Dockerfile": "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n"}, ["audit"], 2,
      ".dockerignore\" is not a regular file", setup=fifo(".dockerignore"))
+def include_mazes(cwd):
+    # A compose file including a FIFO, /dev/zero (through a link), itself, and a chain of 2,000
+    # files that each include the next and the first: discovery adds each file once.
+    os.mkfifo(os.path.join(cwd, "pipe.yml"))
+    os.symlink("/dev/zero", os.path.join(cwd, "zero.yml"))
+    for i in range(2000):
+        with open(os.path.join(cwd, f"c{i}.yml"), "w") as f:
+            f.write(f"include: [c{i + 1}.yml, compose.yml]\nservices:\n  s{i}:\n    extends: {{file: c0.yml, service: s0}}\n")
+
+case("compose: includes of a FIFO, /dev/zero, itself and a 2,000-file chain",
+     {"compose.yml": "include: [pipe.yml, zero.yml, compose.yml, c0.yml]\nservices: {}\n"}, ["audit"], (0, 1), "",
+     seconds=10, megabytes=100, setup=include_mazes)
 
 if failures:
     sys.exit(f"{len(failures)} hostile input(s) not handled: {', '.join(failures)}")
