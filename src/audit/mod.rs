@@ -172,7 +172,7 @@ fn display(path: &Path) -> String {
 }
 
 /// The error for a file that is none of the kinds the audit reads.
-const NOT_AUDITED: &str = "not a Dockerfile, compose file, GitHub workflow or Squid configuration";
+const NOT_AUDITED: &str = "not a Dockerfile, compose file, GitHub workflow or action, or Squid configuration";
 
 type ContextCache = Mutex<HashMap<PathBuf, Result<Arc<BuildContext>, String>>>;
 
@@ -315,8 +315,8 @@ pub fn audit_text(
             if let Some(bad) = documents.iter().find(|d| d.as_map().is_none()) {
                 return Err(parse_error(bad.line, bad.col, "expected a mapping at the top level".into()));
             }
-            let root = crate::yaml::tree::merge_documents(documents);
             if kind == FileKind::Compose {
+                let root = compose::merge_documents(documents);
                 let file = compose::ComposeFile::load(root, Path::new(shown), &compose::Disk);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Compose(f) = check {
@@ -324,7 +324,8 @@ pub fn audit_text(
                     }
                 });
             } else {
-                let file = workflow::Workflow::with_source(root, text);
+                let file = workflow::Workflow::with_source(documents.swap_remove(0), text);
+                file.check_scripts().map_err(|e| parse_error(e.line, e.col, e.to_string()))?;
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Workflow(f) = check {
                         f(&file, sink)
@@ -340,15 +341,18 @@ pub fn audit_text(
             rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None, severity: None },
         ));
     }
-    let lines: Vec<&str> = text.lines().collect();
     let mut diagnostics = Vec::with_capacity(found.len());
     for (rule, finding) in found {
-        let anchor = anchors
-            .iter()
-            .find(|(start, end)| *start <= finding.line && finding.line <= *end)
-            .map_or(finding.line, |(start, _)| *start);
+        // Instructions are in line order and do not overlap: the last one starting at or before
+        // the finding's line is the only one that can hold it.
+        let before = anchors.partition_point(|(start, _)| *start <= finding.line);
+        let anchor = before
+            .checked_sub(1)
+            .map(|i| anchors[i])
+            .filter(|(_, end)| finding.line <= *end)
+            .map_or(finding.line, |(start, _)| start);
         let inline = (rule.code != rules::invalid_suppression::RULE.code)
-            .then(|| suppress::find(&pragmas, &lines, rule.code, finding.line, anchor))
+            .then(|| suppress::find(&pragmas, rule.code, finding.line, anchor))
             .flatten()
             .map(|reason| Suppression { kind: "inline", reason: reason.to_string() });
         let suppressed = inline.or_else(|| config.suppression(rule.code, shown, finding.scope.as_deref()));
