@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::audit::shell::{Command, Word};
 
-use super::support::{apt_subcommand, pm_subcommand};
+use super::support::{self, apt_subcommand, pm_subcommand};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Manager {
@@ -77,20 +77,7 @@ pub struct Removal<'a> {
 fn operands<'a>(command: &'a Command, subcommand: &str, value_options: &[&str]) -> Vec<&'a Word> {
     let args = command.args();
     let Some(at) = args.iter().position(|w| w.text == subcommand) else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut skip = false;
-    for w in &args[at + 1..] {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if w.text.starts_with('-') {
-            skip = !w.text.contains('=') && value_options.contains(&w.text.as_str());
-            continue;
-        }
-        out.push(w);
-    }
-    out
+    support::operands(&args[at + 1..], value_options)
 }
 
 /// The value of an option given as `--name value`, `--name=value` or `-x value`.

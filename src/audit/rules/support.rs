@@ -2,7 +2,7 @@
 //! final stage and the package managers' subcommands.
 
 use crate::audit::dockerfile::{Dockerfile, Instruction, Stage};
-use crate::audit::shell::{Command, Script};
+use crate::audit::shell::{Command, Script, Word};
 
 /// Every RUN (also inside ONBUILD) with its parsed scripts.
 pub fn runs(file: &Dockerfile) -> Vec<(&Instruction, &[Script])> {
@@ -155,23 +155,21 @@ pub fn pip_subcommand<'a>(args: &[&'a str]) -> Option<(usize, &'a str)> {
     None
 }
 
-/// Commands after the subcommand that look like package names (not options, not option values).
-pub fn package_args<'a>(
-    command: &'a Command,
-    after: &str,
-    value_options: &[&str],
-) -> Vec<&'a crate::audit::shell::Word> {
-    let args = command.args();
-    let Some(at) = args.iter().position(|w| w.text == after) else { return Vec::new() };
+/// The operands among `words`: not options, not the value after an option of `value_options`
+/// (`--name value`; `--name=value` is one word), and nothing after `--`.
+pub fn operands<'a>(words: impl IntoIterator<Item = &'a Word>, value_options: &[&str]) -> Vec<&'a Word> {
     let mut out = Vec::new();
     let mut skip = false;
-    for w in &args[at + 1..] {
+    for w in words {
         if skip {
             skip = false;
             continue;
         }
+        if w.text == "--" {
+            break;
+        }
         if w.text.starts_with('-') {
-            skip = value_options.contains(&w.text.as_str());
+            skip = !w.text.contains('=') && value_options.contains(&w.text.as_str());
             continue;
         }
         out.push(w);

@@ -1,6 +1,6 @@
 //! BD028: language packages installed without versions.
 
-use super::support::{copy_paths, for_each_command, pip_args, pip_subcommand};
+use super::support::{copy_paths, for_each_command, operands, pip_args, pip_subcommand};
 use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::shell::{Command, Word};
@@ -151,27 +151,6 @@ const GEM_VALUE_OPTIONS: &[&str] =
     &["-i", "--install-dir", "-n", "--bindir", "--platform", "-s", "--source", "-g", "--file", "-p", "--build-root"];
 const GO_VALUE_OPTIONS: &[&str] = &["-C", "-o", "-p", "-tags", "-ldflags", "-gcflags", "-mod", "-modfile", "-overlay"];
 
-/// Words after `from` that are operands, not options or option values; stops at `--`.
-fn operands<'a>(words: &[&'a Word], value_options: &[&str]) -> Vec<&'a Word> {
-    let mut out = Vec::new();
-    let mut skip = false;
-    for w in words {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if w.text == "--" {
-            break;
-        }
-        if w.text.starts_with('-') {
-            skip = !w.text.contains('=') && value_options.contains(&w.text.as_str());
-            continue;
-        }
-        out.push(*w);
-    }
-    out
-}
-
 /// A path, wheel, archive or variable rather than a package name.
 fn local(arg: &str) -> bool {
     arg.starts_with(['.', '/', '~'])
@@ -295,7 +274,7 @@ fn unpinned(command: &Command, go_own: &[String]) -> Vec<String> {
             let constrained =
                 args.iter().any(|a| matches!(*a, "-c" | "--constraint") || a.starts_with("--constraint="));
             if !constrained {
-                take(operands(&words[offset.min(words.len())..], PIP_VALUE_OPTIONS), &pip_pinned);
+                take(operands(words[offset.min(words.len())..].iter().copied(), PIP_VALUE_OPTIONS), &pip_pinned);
             }
         }
         return out;
@@ -305,26 +284,30 @@ fn unpinned(command: &Command, go_own: &[String]) -> Vec<String> {
     let rest = first.map_or(&words[..0], |i| &words[i + 1..]);
     match (command.name(), sub) {
         ("uv", Some("pip")) if texts.get(first.unwrap_or(0) + 1) == Some(&"install") => {
-            take(operands(&rest[1..], PIP_VALUE_OPTIONS), &pip_pinned);
+            take(operands(rest[1..].iter().copied(), PIP_VALUE_OPTIONS), &pip_pinned);
         }
         ("uv", Some("tool")) if texts.get(first.unwrap_or(0) + 1) == Some(&"install") => {
-            take(operands(&rest[1..], PIP_VALUE_OPTIONS), &pip_pinned);
+            take(operands(rest[1..].iter().copied(), PIP_VALUE_OPTIONS), &pip_pinned);
         }
-        ("pipx", Some("install")) => take(operands(rest, PIP_VALUE_OPTIONS), &pip_pinned),
-        ("npm" | "pnpm", Some("install" | "i" | "add")) => take(operands(rest, NPM_VALUE_OPTIONS), &npm_pinned),
+        ("pipx", Some("install")) => take(operands(rest.iter().copied(), PIP_VALUE_OPTIONS), &pip_pinned),
+        ("npm" | "pnpm", Some("install" | "i" | "add")) => {
+            take(operands(rest.iter().copied(), NPM_VALUE_OPTIONS), &npm_pinned)
+        }
         ("gem", Some("install" | "i")) => {
             let versioned = texts.iter().any(|t| matches!(*t, "-v" | "--version") || t.starts_with("--version="));
             if !versioned {
-                let gems: Vec<&Word> = operands(rest, GEM_VALUE_OPTIONS)
+                let gems: Vec<&Word> = operands(rest.iter().copied(), GEM_VALUE_OPTIONS)
                     .into_iter()
                     .filter(|w| !matches!(w.text.as_str(), "true" | "false"))
                     .collect();
                 take(gems, &|g: &str| g.contains(':') || local(g));
             }
         }
-        ("go", Some("install" | "get")) => take(operands(rest, GO_VALUE_OPTIONS), &|p: &str| go_pinned(p, go_own)),
+        ("go", Some("install" | "get")) => {
+            take(operands(rest.iter().copied(), GO_VALUE_OPTIONS), &|p: &str| go_pinned(p, go_own))
+        }
         ("go", Some("run")) => {
-            let package = operands(rest, GO_VALUE_OPTIONS).into_iter().take(1).collect();
+            let package = operands(rest.iter().copied(), GO_VALUE_OPTIONS).into_iter().take(1).collect();
             take(package, &|p: &str| go_pinned(p, go_own));
         }
         _ => {}
