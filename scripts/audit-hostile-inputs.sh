@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Hostile inputs for `berth audit` (and berth's own YAML reader), each run with a time and memory
 # bound this script asserts: YAML nested 6,000 deep in every shape (12 KB files) and 1 MB of each
-# shape, an alias bomb, a 60 MB flat YAML file, a FIFO named Dockerfile, a compose file linked to
-# /dev/zero, a 100 MB file, /dev/zero on standard input and as the configuration, link loops in a
-# searched directory and in a build context, a FIFO `.gitignore` (git itself blocks on it: berth
-# gives git 10 s, then audits the untracked files). Each must end with exit 2 and a clear message naming the file (and the line,
-# where there is one), or be audited; never a crash (101, 134), a hang or an unbounded allocation.
-# Then every YAML acceptance fixture (tests/fixtures/yaml) must be accepted by Compose itself, so
-# the fixtures stay honest. Prints what it measured. Usage: scripts/audit-hostile-inputs.sh
+# shape, an alias bomb, a 60 MB flat YAML file, 50 MB of blank lines (Dockerfile, compose file,
+# workflow), 50,000 stages with findings, 100,000 injections on one line, a `run:` script past the
+# shell parser's bound, a FIFO named Dockerfile, a compose file linked to /dev/zero, a 100 MB
+# file, /dev/zero on standard input and as the configuration, link loops in a searched directory
+# and in a build context, a FIFO `.gitignore` (git itself blocks on it: berth gives git 10 s, then
+# audits the untracked files and says so). Each must end with exit 2 and a clear message naming
+# the file (and the line, where there is one), or be audited; never a crash (101, 134), a hang or
+# an unbounded allocation. Then every YAML acceptance fixture (tests/fixtures/yaml) must be
+# accepted by Compose itself, so the fixtures stay honest. Prints what it measured.
+# Usage: scripts/audit-hostile-inputs.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -125,6 +128,28 @@ def flat(cwd):
 
 case("compose: 60 MB flat", {}, ["audit"], 2, "too many nodes", seconds=20, megabytes=400, setup=flat)
 
+def blank_lines(name):
+    # 50 MB of empty lines, written in pieces (see `flat`).
+    def make(cwd):
+        full = os.path.join(cwd, name)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w") as f:
+            for _ in range(50):
+                f.write("\n" * MB)
+    return make
+
+for name in ["Dockerfile", "compose.yml", ".github/workflows/ci.yml"]:
+    case(f"{name}: 50 MB of blank lines", {}, ["audit"], 0, "", megabytes=100,
+         setup=blank_lines(name))
+stages = "".join(f"FROM ubuntu AS s{i}\nMAINTAINER x\n" for i in range(50_000))
+case("Dockerfile: 50,000 stages, findings in each", {"Dockerfile": stages}, ["audit", "--format", "json"], 1, "",
+     megabytes=160)
+expansions = "echo ${{ github.event.issue.title }}; " * 100_000
+case("workflow: 100,000 expansions on one line", {".github/workflows/ci.yml": wf.replace("on: push", "on: issues")
+     + f'- run: "{expansions}"\n'}, ["audit", "--format", "json"], 1, "", seconds=8, megabytes=200)
+case("workflow: a run script of 600,000 words", {".github/workflows/ci.yml": wf + "- run: " + "a " * 600_000 + "\n"},
+     ["audit"], 2, "ci.yml:6:14: this `run:` script brings the file to more than 500000 shell words", megabytes=100)
+
 def fifo(name):
     return lambda cwd: os.mkfifo(os.path.join(cwd, name))
 
@@ -161,10 +186,22 @@ def git_with_fifo_ignore(cwd):
     subprocess.run(["git", "-C", cwd, "init", "-q"], check=True)
     os.mkfifo(os.path.join(cwd, "svc/.gitignore"))
 
-case("git work tree with a FIFO .gitignore", {"svc/compose.yml": "services: {}\n"}, ["audit"], (0, 1), "",
-     seconds=20, setup=git_with_fifo_ignore)
+case("git work tree with a FIFO .gitignore", {"svc/compose.yml": "services: {}\n"}, ["audit"], (0, 1),
+     "note: skipped .: the files git ignores: git did not answer within 10 s", seconds=20, setup=git_with_fifo_ignore)
 case("FIFO .dockerignore", {"Dockerfile": "FROM python:3.13-slim\nUSER 10001\nCOPY . /app\n"}, ["audit"], 2,
      ".dockerignore\" is not a regular file", setup=fifo(".dockerignore"))
+def include_mazes(cwd):
+    # A compose file including a FIFO, /dev/zero (through a link), itself, and a chain of 2,000
+    # files that each include the next and the first: discovery adds each file once.
+    os.mkfifo(os.path.join(cwd, "pipe.yml"))
+    os.symlink("/dev/zero", os.path.join(cwd, "zero.yml"))
+    for i in range(2000):
+        with open(os.path.join(cwd, f"c{i}.yml"), "w") as f:
+            f.write(f"include: [c{i + 1}.yml, compose.yml]\nservices:\n  s{i}:\n    extends: {{file: c0.yml, service: s0}}\n")
+
+case("compose: includes of a FIFO, /dev/zero, itself and a 2,000-file chain",
+     {"compose.yml": "include: [pipe.yml, zero.yml, compose.yml, c0.yml]\nservices: {}\n"}, ["audit"], (0, 1), "",
+     seconds=10, megabytes=100, setup=include_mazes)
 
 if failures:
     sys.exit(f"{len(failures)} hostile input(s) not handled: {', '.join(failures)}")

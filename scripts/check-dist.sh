@@ -5,9 +5,9 @@
 #     CHANGELOG.md and LICENSE;
 #   - rust-version is at least the highest rust-version of the locked dependencies;
 #   - `cargo publish --dry-run` packages the crate and builds it from the package;
-#   - the release workflow and the Action: actionlint (with shellcheck), zizmor and berth audit
-#     report nothing; berth's Dockerfile audits clean; the release and Action scripts pass the
-#     shell linter (shellcheck).
+#   - the release workflow and the Action: actionlint (with shellcheck) and zizmor report
+#     nothing, and berth audit reports nothing on them (the Action as a composite action) nor
+#     on berth's Dockerfile; the release and Action scripts pass the shell linter (shellcheck).
 # Installs what it needs (pinned) next to the other linters; prints how long each part took.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -75,9 +75,9 @@ step "zizmor on the workflows and the Action"
 zizmor --offline --quiet --no-progress .github/workflows/ action.yml || fail "zizmor" "zizmor findings"
 done_step
 
-step "berth audit: release workflow and berth's Dockerfile, every severity"
+step "berth audit: release workflow, the Action and berth's Dockerfile, every severity"
 cargo build --quiet
-target/debug/berth audit --fail-on info .github/workflows/ Dockerfile || fail "berth audit" "berth audit findings"
+target/debug/berth audit --fail-on info .github/workflows/ action.yml Dockerfile || fail "berth audit" "berth audit findings"
 done_step
 
 step "shellcheck: release and Action scripts, berth's image test"

@@ -102,10 +102,11 @@ pub struct CompletionsArgs {
 
 const AUDIT_HELP: &str = "\
 Directories are searched for Dockerfile*, *.Dockerfile, Containerfile*, compose*.y*ml,
-docker-compose*.y*ml and .github/workflows/*.y*ml. In a git work tree every tracked file is audited
-and untracked files git ignores are skipped; outside git every file found is audited. Symlinks are
-followed inside the searched directory. Whatever is found and not audited is listed with the reason
-(text: notes on stderr; json and sarif: in the output).
+docker-compose*.y*ml, .github/workflows/*.y*ml and action.y*ml (GitHub Actions), and for the
+files a compose file found there includes or extends from (a common.yml). In a git work tree
+every tracked file is audited and untracked files git ignores are skipped; outside git every
+file found is audited. Symlinks are followed inside the searched directory. Whatever is found and
+not audited is listed with the reason (text: notes on stderr; json and sarif: in the output).
 `berth audit -` reads standard input; --stdin-filename gives it a path (e.g. compose.yml) that says
 what kind of file it is and where its build context is.
 Suppress a finding with a comment on or above its line: `# berth: ignore=BD001 <reason>`, or in

@@ -234,7 +234,7 @@ fn audit_path(
     let text = crate::read::text(path).map_err(|e| error(read_failure(e)))?;
     let kind = kind
         .or_else(|| discover::kind_of_named(path, &text))
-        .ok_or_else(|| error("not a Dockerfile, compose file or GitHub workflow".into()))?;
+        .ok_or_else(|| error("not a Dockerfile, compose file, GitHub workflow or action".into()))?;
     let context = if kind == FileKind::Dockerfile && needs_context(&text) {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let name = path.file_name().unwrap_or_default();
@@ -290,7 +290,9 @@ pub fn audit_text(
                 }
             });
         }
-        FileKind::Any => return Err(parse_error(0, 0, "not a Dockerfile, compose file or GitHub workflow".into())),
+        FileKind::Any => {
+            return Err(parse_error(0, 0, "not a Dockerfile, compose file, GitHub workflow or action".into()))
+        }
         FileKind::Compose | FileKind::Workflow => {
             let invalid =
                 |e: crate::yaml::tree::YamlError| parse_error(e.line, e.col, format!("invalid YAML: {}", e.message));
@@ -304,8 +306,8 @@ pub fn audit_text(
             if let Some(bad) = documents.iter().find(|d| d.as_map().is_none()) {
                 return Err(parse_error(bad.line, bad.col, "expected a mapping at the top level".into()));
             }
-            let root = crate::yaml::tree::merge_documents(documents);
             if kind == FileKind::Compose {
+                let root = compose::merge_documents(documents);
                 let file = compose::ComposeFile::load(root, Path::new(shown), &compose::Disk);
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Compose(f) = check {
@@ -313,7 +315,8 @@ pub fn audit_text(
                     }
                 });
             } else {
-                let file = workflow::Workflow::with_source(root, text);
+                let file = workflow::Workflow::with_source(documents.swap_remove(0), text);
+                file.check_scripts().map_err(|e| parse_error(e.line, e.col, e.to_string()))?;
                 run_rules(kind, config, &mut found, |check, sink| {
                     if let Check::Workflow(f) = check {
                         f(&file, sink)
@@ -329,15 +332,18 @@ pub fn audit_text(
             rule::Finding { line: b.line, column: b.column + 1, message: b.message, scope: None, severity: None },
         ));
     }
-    let lines: Vec<&str> = text.lines().collect();
     let mut diagnostics = Vec::with_capacity(found.len());
     for (rule, finding) in found {
-        let anchor = anchors
-            .iter()
-            .find(|(start, end)| *start <= finding.line && finding.line <= *end)
-            .map_or(finding.line, |(start, _)| *start);
+        // Instructions are in line order and do not overlap: the last one starting at or before
+        // the finding's line is the only one that can hold it.
+        let before = anchors.partition_point(|(start, _)| *start <= finding.line);
+        let anchor = before
+            .checked_sub(1)
+            .map(|i| anchors[i])
+            .filter(|(_, end)| finding.line <= *end)
+            .map_or(finding.line, |(start, _)| start);
         let inline = (rule.code != rules::invalid_suppression::RULE.code)
-            .then(|| suppress::find(&pragmas, &lines, rule.code, finding.line, anchor))
+            .then(|| suppress::find(&pragmas, rule.code, finding.line, anchor))
             .flatten()
             .map(|reason| Suppression { kind: "inline", reason: reason.to_string() });
         let suppressed = inline.or_else(|| config.suppression(rule.code, shown, finding.scope.as_deref()));

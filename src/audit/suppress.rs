@@ -12,6 +12,9 @@ pub struct Pragma {
     pub reason: String,
     /// Applies to the next non-comment line (a whole-line comment) or to its own line (trailing).
     pub own_line: bool,
+    /// The last line a whole-line pragma reaches: the first line after its comment block (blank
+    /// and comment lines), the construct it is above. Its own line for a trailing pragma.
+    pub reach: u32,
 }
 
 /// A malformed pragma, reported under BA001.
@@ -26,11 +29,24 @@ const MARKER: &str = "berth: ignore=";
 
 /// Finds the pragmas in a file's text. `yaml` allows trailing comments.
 pub fn scan(text: &str, yaml: bool) -> (Vec<Pragma>, Vec<BadPragma>) {
-    let mut pragmas = Vec::new();
+    let mut pragmas: Vec<Pragma> = Vec::new();
     let mut bad = Vec::new();
+    // One search of the whole text: most files have no pragma, and their lines need no look.
+    if !text.contains(MARKER) {
+        return (pragmas, bad);
+    }
+    // Whole-line pragmas whose comment block has not ended yet.
+    let mut open = 0;
+    let mut lines = 0;
     for (index, raw) in text.lines().enumerate() {
-        let line = index as u32 + 1;
-        let Some(at) = raw.find(MARKER) else { continue };
+        let line = u32::try_from(index).unwrap_or(u32::MAX).saturating_add(1);
+        lines = line;
+        if !(raw.trim_start().starts_with('#') || raw.trim().is_empty()) {
+            close(&mut pragmas[open..], line);
+            open = pragmas.len();
+        }
+        // A pragma is in a comment: lines without `#` are not searched.
+        let Some(at) = raw.contains('#').then(|| raw.find(MARKER)).flatten() else { continue };
         let before = &raw[..at];
         let hash = before.trim_end().strip_suffix('#');
         let Some(prefix) = hash else { continue };
@@ -56,27 +72,29 @@ pub fn scan(text: &str, yaml: bool) -> (Vec<Pragma>, Vec<BadPragma>) {
             bad.push(BadPragma { line, column, message: "`# berth: ignore=` needs rule codes and a reason, e.g. `# berth: ignore=BD001 runs as the base image's non-root user`".into() });
             continue;
         }
-        pragmas.push(Pragma { line, codes, reason, own_line: trailing });
+        pragmas.push(Pragma { line, codes, reason, own_line: trailing, reach: line });
     }
+    // A block that runs to the end of the text reaches the line after it.
+    close(&mut pragmas[open..], lines.saturating_add(1));
     (pragmas, bad)
+}
+
+/// The comment block of these whole-line pragmas ends above `line`.
+fn close(pragmas: &mut [Pragma], line: u32) {
+    for pragma in pragmas.iter_mut().filter(|p| !p.own_line) {
+        pragma.reach = line;
+    }
 }
 
 /// The reason a finding is suppressed inline. `anchor` is the first line of the construct the
 /// finding is in (a Dockerfile instruction), or the finding's own line.
-pub fn find<'a>(pragmas: &'a [Pragma], text_lines: &[&str], code: &str, line: u32, anchor: u32) -> Option<&'a str> {
+pub fn find<'a>(pragmas: &'a [Pragma], code: &str, line: u32, anchor: u32) -> Option<&'a str> {
     pragmas.iter().filter(|p| p.codes.iter().any(|c| c == code)).find_map(|p| {
         let covers = if p.own_line {
             p.line == line
         } else {
             // The pragma is in the comment block right above the anchor (or the line).
-            [anchor, line].iter().any(|target| {
-                *target > p.line
-                    && (p.line + 1..*target).all(|l| {
-                        text_lines
-                            .get(l as usize - 1)
-                            .is_some_and(|t| t.trim_start().starts_with('#') || t.trim().is_empty())
-                    })
-            })
+            [anchor, line].iter().any(|target| p.line < *target && *target <= p.reach)
         };
         covers.then_some(p.reason.as_str())
     })
@@ -99,12 +117,25 @@ mod tests {
     #[test]
     fn covers_the_next_construct_or_its_own_line() {
         let text = "# berth: ignore=BD001 lab only\n# another comment\nprivileged: true\nx: 1 # berth: ignore=BD002 trailing reason\n";
-        let lines: Vec<&str> = text.lines().collect();
         let (pragmas, _) = scan(text, true);
-        assert_eq!(find(&pragmas, &lines, "BD001", 3, 3), Some("lab only"));
-        assert_eq!(find(&pragmas, &lines, "BD001", 4, 4), None);
-        assert_eq!(find(&pragmas, &lines, "BD002", 4, 4), Some("trailing reason"));
-        assert_eq!(find(&pragmas, &lines, "BD002", 3, 3), None);
+        assert_eq!(find(&pragmas, "BD001", 3, 3), Some("lab only"));
+        assert_eq!(find(&pragmas, "BD001", 4, 4), None);
+        assert_eq!(find(&pragmas, "BD002", 4, 4), Some("trailing reason"));
+        assert_eq!(find(&pragmas, "BD002", 3, 3), None);
+    }
+
+    #[test]
+    fn a_block_of_comments_reaches_the_construct_below_it() {
+        let text = "# berth: ignore=BD001 one\n\n# other\n# berth: ignore=BD002 two\nRUN a \\\n  b\nRUN c\n# berth: ignore=BD003 end\n";
+        let (pragmas, _) = scan(text, false);
+        let reach: Vec<(u32, u32)> = pragmas.iter().map(|p| (p.line, p.reach)).collect();
+        assert_eq!(reach, [(1, 5), (4, 5), (8, 9)]);
+        assert_eq!(find(&pragmas, "BD001", 6, 5), Some("one"), "through the instruction's first line");
+        assert_eq!(find(&pragmas, "BD002", 7, 7), None, "not past it");
+        assert_eq!(find(&pragmas, "BD003", 9, 9), Some("end"));
+        assert_eq!(find(&pragmas, "BD003", 10, 10), None);
+        let (pragmas, _) = scan("# berth: ignore=BC001 above\n# note # berth: ignore=BC002 inside\nx: 1\n", true);
+        assert_eq!(find(&pragmas, "BC001", 3, 3), Some("above"), "a trailing pragma in the block ends nothing");
     }
 
     #[test]

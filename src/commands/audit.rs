@@ -49,7 +49,10 @@ pub fn run(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
             return Outcome::Error;
         }
     };
-    match format.renderer().render(&report, out) {
+    // One write per buffer, not per line: a report of 100,000 findings is millions of lines.
+    let mut buffered = std::io::BufWriter::new(out);
+    let written = format.renderer().render(&report, &mut buffered).and_then(|()| buffered.flush());
+    match written {
         // A closed pipe (`berth audit | head`) is the reader's choice, not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => {

@@ -48,10 +48,12 @@ pub enum Event {
     Alias(String),
     SequenceStart {
         anchor: Option<String>,
+        tag: Option<String>,
     },
     SequenceEnd,
     MappingStart {
         anchor: Option<String>,
+        tag: Option<String>,
     },
     MappingEnd,
 }
@@ -200,11 +202,13 @@ impl Iterator for Events<'_> {
                         })
                     }
                     unsafe_yaml::YAML_SEQUENCE_START_EVENT => {
-                        Some(Event::SequenceStart { anchor: owned(raw.data.sequence_start.anchor) })
+                        let start = raw.data.sequence_start;
+                        Some(Event::SequenceStart { anchor: owned(start.anchor), tag: owned(start.tag) })
                     }
                     unsafe_yaml::YAML_SEQUENCE_END_EVENT => Some(Event::SequenceEnd),
                     unsafe_yaml::YAML_MAPPING_START_EVENT => {
-                        Some(Event::MappingStart { anchor: owned(raw.data.mapping_start.anchor) })
+                        let start = raw.data.mapping_start;
+                        Some(Event::MappingStart { anchor: owned(start.anchor), tag: owned(start.tag) })
                     }
                     unsafe_yaml::YAML_MAPPING_END_EVENT => Some(Event::MappingEnd),
                     _ => None,
@@ -271,6 +275,27 @@ mod tests {
         let err = events("a: \u{7}\n").unwrap_err();
         assert_eq!((err.line, err.col), (1, 4), "{err:?}");
         assert!(err.message.contains("U+0007"), "{err:?}");
+    }
+
+    /// Inputs a port of libyaml has been seen to crash on (libyaml-safer 0.3 panics on each): a
+    /// block scalar ending the text without a line break, which real workflows do, and a tag
+    /// cut short in a flow sequence. Each is parsed, or refused with an error, as libyaml does.
+    #[test]
+    fn what_ports_of_libyaml_crashed_on_is_parsed() {
+        let scalar = |text: &str| {
+            events(text).unwrap().into_iter().find_map(|(e, _)| match e {
+                Event::Scalar { text, plain: false, .. } => Some(text),
+                _ => None,
+            })
+        };
+        assert_eq!(scalar("a: |\n  x").as_deref(), Some("x"));
+        assert_eq!(scalar("a: >\n  x\n  y").as_deref(), Some("x y"));
+        assert_eq!(scalar("run: |\n  echo a\n  fi").as_deref(), Some("echo a\nfi"));
+        assert!(events("a: ''|\n 0").is_err());
+        for text in ["[!,", "[!,\n"] {
+            let err = events(text).unwrap_err();
+            assert!(err.message.starts_with("did not find expected node content"), "{err:?}");
+        }
     }
 
     #[test]

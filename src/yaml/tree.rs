@@ -37,6 +37,31 @@ pub struct Node {
     pub line: u32,
     /// 1-based.
     pub col: u32,
+    pub tag: Tag,
+}
+
+/// The tags berth acts on. Others are read as if absent, except that a scalar tagged `!!str` is
+/// not plain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tag {
+    #[default]
+    None,
+    /// Compose's `!reset` (2.24+): the value is dropped, and so is what a file merged under it
+    /// gave the same key.
+    Reset,
+    /// Compose's `!override`: the value replaces what a file merged under it gave the same key,
+    /// instead of being merged with it.
+    Override,
+}
+
+impl Tag {
+    fn of(tag: Option<&str>) -> Tag {
+        match tag {
+            Some("!reset") => Tag::Reset,
+            Some("!override") => Tag::Override,
+            _ => Tag::None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,32 +155,8 @@ pub fn parse_all(text: &str, duplicates: Duplicates) -> Result<Vec<Node>, YamlEr
     Ok(if documents.is_empty() { vec![empty()] } else { documents })
 }
 
-/// The documents of one stream as one: mappings merged key by key, later documents winning, and
-/// any other value replaced by the later one. This is how Compose combines the documents of a
-/// file (it also merges some lists, such as `ports`, that this keeps from the later document).
-pub fn merge_documents(documents: Vec<Node>) -> Node {
-    documents.into_iter().reduce(merge).unwrap_or_else(empty)
-}
-
-fn merge(base: Node, over: Node) -> Node {
-    let (Value::Map(mut entries), Value::Map(overrides)) = (base.value, over.value.clone()) else {
-        return over;
-    };
-    for (key, value) in overrides {
-        let existing = key.as_str().and_then(|k| entries.iter().position(|(e, _)| e.as_str() == Some(k)));
-        match existing {
-            Some(i) => {
-                let (_, old) = entries.remove(i);
-                entries.insert(i, (key, merge(old, value)));
-            }
-            None => entries.push((key, value)),
-        }
-    }
-    Node { value: Value::Map(entries), ..base }
-}
-
 fn empty() -> Node {
-    Node { value: Value::Map(Vec::new()), line: 1, col: 1 }
+    Node { value: Value::Map(Vec::new()), line: 1, col: 1, tag: Tag::None }
 }
 
 /// A node being built, with what the limits need to know about it.
@@ -218,7 +219,8 @@ fn build(text: &str, limit: usize, duplicates: Duplicates) -> Result<Vec<Node>, 
             Event::Scalar { text, plain, anchor, tag } => {
                 // `!!str true` is a string, as a quoted `"true"` is.
                 let plain = plain && tag.as_deref() != Some("tag:yaml.org,2002:str");
-                let node = Node { value: Value::Scalar { text, plain }, line: mark.line, col: mark.col };
+                let (line, col) = (mark.line, mark.col);
+                let node = Node { value: Value::Scalar { text, plain }, line, col, tag: Tag::of(tag.as_deref()) };
                 builder.count(1, mark)?;
                 builder.push(Built { node, size: 1, depth: 0 }, anchor, mark)?;
             }
@@ -232,14 +234,16 @@ fn build(text: &str, limit: usize, duplicates: Duplicates) -> Result<Vec<Node>, 
                 let node = Node { line: mark.line, col: mark.col, ..builder.anchors[&name].0.clone() };
                 builder.push(Built { node, size, depth }, None, mark)?;
             }
-            Event::SequenceStart { anchor } => {
+            Event::SequenceStart { anchor, tag } => {
                 builder.open(mark)?;
-                let node = Node { value: Value::Seq(Vec::new()), line: mark.line, col: mark.col };
+                let tag = Tag::of(tag.as_deref());
+                let node = Node { value: Value::Seq(Vec::new()), line: mark.line, col: mark.col, tag };
                 builder.stack.push(Frame::Seq { built: Built { node, size: 1, depth: 1 }, anchor });
             }
-            Event::MappingStart { anchor } => {
+            Event::MappingStart { anchor, tag } => {
                 builder.open(mark)?;
-                let node = Node { value: Value::Map(Vec::new()), line: mark.line, col: mark.col };
+                let tag = Tag::of(tag.as_deref());
+                let node = Node { value: Value::Map(Vec::new()), line: mark.line, col: mark.col, tag };
                 let built = Built { node, size: 1, depth: 1 };
                 builder.stack.push(Frame::Map { built, anchor, key: None, keys: None });
             }
@@ -511,24 +515,20 @@ mod tests {
     }
 
     #[test]
+    fn composes_reset_and_override_tags_are_kept() {
+        let doc =
+            parse("a: !reset []\nb: !override {x: 1}\nc: !reset null\nd: !custom [1]\ne: &e !override [1]\nf: *e\n")
+                .unwrap();
+        let tags: Vec<Tag> = doc.entries().map(|(_, _, v)| v.tag).collect();
+        assert_eq!(tags, [Tag::Reset, Tag::Override, Tag::Reset, Tag::None, Tag::Override, Tag::Override]);
+        assert!(doc.get("c").unwrap().is_null());
+    }
+
+    #[test]
     fn explicit_string_tags_are_not_plain() {
         let doc = parse("a: !!str true\nb: !custom true\n").unwrap();
         assert_eq!(doc.get("a").unwrap().value, Value::Scalar { text: "true".into(), plain: false });
         assert_eq!(doc.get("b").unwrap().value, Value::Scalar { text: "true".into(), plain: true });
-    }
-
-    #[test]
-    fn documents_merge_as_compose_merges_them() {
-        let docs = parse_all(
-            "services:\n  a:\n    image: x\n    ports: [80]\n---\nservices:\n  a:\n    ports: [81]\n  b:\n    image: y\n",
-            Duplicates::Refuse,
-        )
-        .unwrap();
-        let merged = merge_documents(docs);
-        let services = merged.get("services").unwrap();
-        assert_eq!(services.get("a").unwrap().get("image").unwrap().as_str(), Some("x"));
-        assert_eq!(services.get("a").unwrap().get("ports").unwrap().items()[0].as_str(), Some("81"));
-        assert_eq!(services.get("b").unwrap().line, 10);
     }
 
     #[test]

@@ -440,10 +440,49 @@ fn directories_are_searched_for_all_three_kinds() {
 }
 
 #[test]
+fn files_a_found_compose_file_extends_or_includes_are_audited_once() {
+    let compose = "include: [net.yml]\nservices:\n  web:\n    extends: {file: common.yml, service: base}\n  job:\n    extends: {file: common.yml, service: base}\n";
+    let run = Berth::new()
+        .file("deploy/compose.yaml", compose)
+        .file("deploy/common.yml", "services:\n  base:\n    image: postgres\n")
+        .file("deploy/net.yml", "networks:\n  back: {}\n")
+        .file("deploy/unrelated.yml", "services:\n  db:\n    image: postgres\n")
+        .args(&["audit", "--format", "json", "--fail-on", "info"])
+        .run()
+        .expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(v["summary"]["files"], 3, "{}", run.stdout());
+    let paths: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.contains("deploy/common.yml") && !paths.contains("deploy/unrelated.yml"), "{paths:?}");
+}
+
+#[test]
+fn composite_actions_get_the_step_rules_and_are_found_where_actions_live() {
+    let dir = fixtures().join("action");
+    let fail = dir.join("fail/action.yml");
+    let got: BTreeSet<(String, u32)> = audit_fixture(&fail).into_iter().collect();
+    assert_eq!(got, expected(&std::fs::read_to_string(&fail).unwrap()));
+    assert_eq!(audit_fixture(&dir.join("pass/action.yml")), [], "no BW008: the calling workflow grants the token");
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml");
+    assert_eq!(audit_fixture(&own), [], "berth's own action");
+    let action = std::fs::read_to_string(&fail).unwrap();
+    let run = Berth::new()
+        .file("action.yml", &action)
+        .file(".github/actions/setup/action.yaml", &action)
+        .file("upload/action.yml", &action)
+        .args(&["audit", "--format", "json"])
+        .run()
+        .expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let paths: BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, BTreeSet::from([".github/actions/setup/action.yaml", "action.yml", "upload/action.yml"]));
+}
+
+#[test]
 fn a_named_file_that_is_none_of_the_three_kinds_is_an_error() {
     let run = Berth::new().file("README.md", "# hello\n").args(&["audit", "README.md"]).run().expect_code(2);
     assert!(
-        run.stderr().contains("error: README.md: not a Dockerfile, compose file or GitHub workflow"),
+        run.stderr().contains("error: README.md: not a Dockerfile, compose file, GitHub workflow or action"),
         "{}",
         run.stderr()
     );

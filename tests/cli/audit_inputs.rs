@@ -201,6 +201,23 @@ fn deep_yaml_is_a_nesting_error_at_its_line() {
 }
 
 #[test]
+fn a_run_script_past_the_shell_parsers_bounds_is_an_error_at_its_line() {
+    let deep = format!("{}x{}", "$(".repeat(40), ")".repeat(40));
+    let workflow = format!(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ok\n      - run: echo {deep}\n"
+    );
+    let run = Berth::new().file(".github/workflows/ci.yml", &workflow).args(&["audit"]).run().expect_code(2);
+    assert!(
+        run.stderr().contains(
+            "error: .github/workflows/ci.yml:7:14: this `run:` script brings the file to command substitutions nested \
+             more than 32 deep"
+        ),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn compose_files_are_read_as_compose_reads_them() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yaml");
     let run = Berth::new().args(&["audit", "--format", "json", dir.to_str().unwrap()]).run();

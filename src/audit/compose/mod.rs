@@ -19,8 +19,9 @@ use std::path::Path;
 
 pub use hostpath::{exposure, Exposure};
 pub use interpolate::{expand, interpolate, Interpolated};
+pub use merge::merge_documents;
 pub use ports::{HostIp, Port};
-pub use project::{Disk, Files, Unresolved};
+pub use project::{clean, referenced_files, Disk, Files, Unresolved};
 pub use roles::{is_datastore, is_reverse_proxy};
 pub use service::{env_pairs, text, Mount, Service, Via};
 
@@ -61,7 +62,7 @@ impl ComposeFile {
     fn resolved(root: Node, path: Option<&Path>, files: &dyn Files) -> ComposeFile {
         let project = project::resolve(&root, path, files);
         ComposeFile {
-            root,
+            root: merge::without_resets(&root),
             services: project.services,
             definitions: project.definitions,
             unresolved: project.unresolved,

@@ -16,8 +16,8 @@ use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
 use super::interpolate::interpolate;
-use super::merge::{foreign, merge_service};
-use crate::yaml::tree::{Node, Value};
+use super::merge::{foreign, merge_documents, merge_service, without_resets};
+use crate::yaml::tree::{Duplicates, Node, Tag, Value};
 
 /// Compose's default file names, in its order of preference.
 pub const DEFAULT_FILES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
@@ -105,7 +105,8 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
     };
     let mut services = Vec::new();
     let written: Vec<(&str, &Node, &Node)> = root.get("services").map(|s| s.entries().collect()).unwrap_or_default();
-    for (name, key, written) in written.into_iter().filter(|(_, _, v)| v.as_map().is_some()) {
+    // A service tagged `!reset` is not deployed.
+    for (name, key, written) in written.into_iter().filter(|(_, _, v)| v.as_map().is_some() && v.tag != Tag::Reset) {
         let mut node = match loader.service(0, name, &mut Vec::new()) {
             Ok(node) => Rc::unwrap_or_clone(node),
             Err(broken) => {
@@ -126,6 +127,10 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
         let complete = is_complete(&node);
         let mut layer = false;
         if let Some(doc) = other.filter(|_| !matches!(role, Role::Patch(_)) || !complete) {
+            // The override file drops the service: Compose does not deploy it.
+            if matches!(role, Role::Base(_)) && loader.written(doc, name).is_some_and(|s| s.tag == Tag::Reset) {
+                continue;
+            }
             if loader.has_service(doc, name) {
                 if let Ok(theirs) = loader.service(doc, name, &mut Vec::new()).as_deref() {
                     if matches!(role, Role::Base(_)) {
@@ -137,10 +142,12 @@ pub fn resolve(root: &Node, path: Option<&Path>, files: &dyn Files) -> Project {
                 }
             }
         }
+        let node = without_resets(&node);
         services.push(Resolved { name: name.to_string(), key: key.clone(), node, layer });
     }
     let mut definitions: Vec<Node> = other.and_then(|doc| loader.root(doc).cloned()).into_iter().collect();
     loader.includes(0, 0, &mut definitions, &mut unresolved, &mut Vec::new());
+    let definitions = definitions.iter().map(without_resets).collect();
     Project { services, definitions, unresolved }
 }
 
@@ -220,11 +227,13 @@ impl Loader<'_> {
             if self.bytes > MAX_BYTES {
                 return Err(format!("the files it pulls in are more than {MAX_BYTES} bytes together"));
             }
-            let root = crate::yaml::tree::parse(&text).map_err(|e| format!("line {}: {}", e.line, e.message))?;
-            if root.as_map().is_none() {
+            // Every document, merged as the audited file's are.
+            let documents = crate::yaml::tree::parse_all(&text, Duplicates::Keep)
+                .map_err(|e| format!("line {}: {}", e.line, e.message))?;
+            if documents.iter().any(|d| d.as_map().is_none()) {
                 return Err("it is not a mapping".to_string());
             }
-            Ok(foreign(&root))
+            Ok(foreign(&merge_documents(documents)))
         });
         self.index.push(parsed.as_ref().map(index).unwrap_or_default());
         self.docs.push((path, parsed.clone()));
@@ -274,15 +283,11 @@ impl Loader<'_> {
         let written = self.written(doc, name).cloned();
         let Some(written) = written else { return Err(here("the service is gone".into())) };
         let Some(extends) = written.get("extends") else { return Ok(Rc::new(written)) };
-        let (target_file, target) = match (extends.as_str(), extends.get("file"), extends.get("service")) {
-            (Some(service), _, _) => (None, service.to_string()),
-            (None, file, Some(service)) if service.as_str().is_some() => {
-                (file.and_then(Node::as_str).map(|f| interpolate(f).text), service.as_str().unwrap_or("").to_string())
-            }
-            _ => return Err(here("`extends` needs a `service`".to_string())),
+        let Some((target_file, target)) = extends_target(extends) else {
+            return Err(here("`extends` needs a `service`".to_string()));
         };
         let target_doc = match target_file {
-            Some(f) if f.contains("://") => {
+            Some(f) if remote(&f) => {
                 return Err(here(format!("`extends` of the remote file {} is not followed", crate::shown::value(&f))))
             }
             Some(f) => {
@@ -321,46 +326,85 @@ impl Loader<'_> {
             return;
         }
         seen.push(doc);
-        let Some(entries) = self.root(doc).and_then(|r| r.get("include")).map(|i| i.items().to_vec()) else { return };
-        for entry in entries {
-            let paths: Vec<&Node> = match entry.get("path") {
-                Some(p) if p.as_seq().is_some() => p.items().iter().collect(),
-                Some(p) => vec![p],
-                None => vec![&entry],
-            };
-            for node in paths {
-                let Some(raw) = node.as_str() else { continue };
-                let target = interpolate(raw).text;
-                let problem = if target.contains("://") || target.starts_with("git@") {
-                    Some((format!("the remote include {} is not followed", crate::shown::value(&target)), true))
-                } else if depth >= MAX_DEPTH {
-                    Some((format!("`include` is nested more than {MAX_DEPTH} deep"), false))
+        let paths: Vec<Node> =
+            self.root(doc).map(|r| include_paths(r).into_iter().cloned().collect()).unwrap_or_default();
+        for node in paths {
+            let Some(raw) = node.as_str() else { continue };
+            let target = interpolate(raw).text;
+            let problem = if remote(&target) {
+                Some((format!("the remote include {} is not followed", crate::shown::value(&target)), true))
+            } else if depth >= MAX_DEPTH {
+                Some((format!("`include` is nested more than {MAX_DEPTH} deep"), false))
+            } else {
+                let path = self.dir(doc).join(&target);
+                if self.docs[0].0 == clean(&path) {
+                    Some(("the file includes itself".to_string(), false))
                 } else {
-                    let path = self.dir(doc).join(&target);
-                    if self.docs[0].0 == clean(&path) {
-                        Some(("the file includes itself".to_string(), false))
-                    } else {
-                        match self.load(&path) {
-                            Ok(included) => {
-                                if !seen.contains(&included) {
-                                    if let Some(root) = self.root(included) {
-                                        out.push(root.clone());
-                                    }
+                    match self.load(&path) {
+                        Ok(included) => {
+                            if !seen.contains(&included) {
+                                if let Some(root) = self.root(included) {
+                                    out.push(root.clone());
                                 }
-                                self.includes(included, depth + 1, out, unresolved, seen);
-                                None
                             }
-                            Err(e) => Some((format!("{} cannot be used: {e}", crate::shown::value(&target)), false)),
+                            self.includes(included, depth + 1, out, unresolved, seen);
+                            None
                         }
+                        Err(e) => Some((format!("{} cannot be used: {e}", crate::shown::value(&target)), false)),
                     }
-                };
-                // Problems deeper down are reported by the audit of the file that has them.
-                if let Some((message, remote)) = problem.filter(|_| doc == 0) {
-                    unresolved.push(Unresolved { line: node.line, col: node.col, message, remote, service: None });
                 }
+            };
+            // Problems deeper down are reported by the audit of the file that has them.
+            if let Some((message, is_remote)) = problem.filter(|_| doc == 0) {
+                unresolved.push(Unresolved {
+                    line: node.line,
+                    col: node.col,
+                    message,
+                    remote: is_remote,
+                    service: None,
+                });
             }
         }
     }
+}
+
+/// The files a compose document names, as written with variables resolved: its `include:`
+/// paths and the `file` of its services' `extends:`, without remote ones (git, OCI).
+pub fn referenced_files(root: &Node) -> Vec<String> {
+    let included = include_paths(root).into_iter().filter_map(Node::as_str).map(|raw| interpolate(raw).text);
+    let services = root.get("services").map(|s| s.entries().collect::<Vec<_>>()).unwrap_or_default();
+    let extended = services.into_iter().filter_map(|(_, _, service)| extends_target(service.get("extends")?)?.0);
+    included.chain(extended).filter(|f| !f.is_empty() && !remote(f)).collect()
+}
+
+/// The path nodes of a document's `include:` entries: an entry's `path` (one or a list), or the
+/// entry itself.
+fn include_paths(root: &Node) -> Vec<&Node> {
+    let entries = root.get("include").map(Node::items).unwrap_or(&[]);
+    entries
+        .iter()
+        .flat_map(|entry| match entry.get("path") {
+            Some(p) if p.as_seq().is_some() => p.items().iter().collect(),
+            Some(p) => vec![p],
+            None => vec![entry],
+        })
+        .collect()
+}
+
+/// The file (variables resolved) and service an `extends:` names; `None` without a service.
+fn extends_target(extends: &Node) -> Option<(Option<String>, String)> {
+    match (extends.as_str(), extends.get("file"), extends.get("service").and_then(Node::as_str)) {
+        (Some(service), _, _) => Some((None, service.to_string())),
+        (None, file, Some(service)) => {
+            Some((file.and_then(Node::as_str).map(|f| interpolate(f).text), service.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// A file Compose fetches (git, OCI, HTTP) rather than reads.
+fn remote(path: &str) -> bool {
+    path.contains("://") || path.starts_with("git@")
 }
 
 /// Why a service's `extends:` chain cannot be followed, and the service (document and name)
@@ -398,13 +442,14 @@ fn without_extends(service: &Node) -> Node {
             value: Value::Map(entries.iter().filter(|(k, _)| k.as_str() != Some("extends")).cloned().collect()),
             line: service.line,
             col: service.col,
+            tag: service.tag,
         },
         _ => service.clone(),
     }
 }
 
 /// `a/./b/../c` -> `a/c`, so one file read under two spellings is read once.
-fn clean(path: &Path) -> PathBuf {
+pub fn clean(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

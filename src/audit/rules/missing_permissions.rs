@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "The workflow has no top-level `permissions:`, so jobs without their own get the repository's default token rights.",
     fix: "Add `permissions: {}` (or `contents: read`) at the top and grant more per job.",
     docs: r#"## What it does
-Flags a workflow without a top-level `permissions:` key when at least one job has no `permissions:` either.
+Flags a workflow without a top-level `permissions:` key when at least one job has no `permissions:` either. A composite action is not flagged: it runs with the token of the workflow that uses it.
 
 ## Why is this bad?
 The default token may have write access to the repository (older repositories and organisations default to it): any compromised step can push code.
@@ -43,7 +43,8 @@ jobs:
 };
 
 fn check(workflow: &Workflow, sink: &mut Sink) {
-    if workflow.root.get("permissions").is_some() {
+    // An action runs with the token of the workflow that uses it, whose `permissions:` decide.
+    if workflow.is_action() || workflow.root.get("permissions").is_some() {
         return;
     }
     if let Some(job) = workflow.jobs().into_iter().find(|j| j.node.get("permissions").is_none()) {

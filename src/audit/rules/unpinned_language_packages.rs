@@ -1,6 +1,6 @@
 //! BD028: language packages installed without versions.
 
-use super::support::{for_each_command, pip_args, pip_subcommand};
+use super::support::{copy_paths, for_each_command, pip_args, pip_subcommand};
 use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
 use crate::audit::shell::{Command, Word};
@@ -28,8 +28,11 @@ Flags package arguments without a version:
 - `gem install` / `gem i`: a name without `:version` or `-v`/`--version`; what follows `--` is
   build options.
 - `go install`, `go get`, `go run`: a package without `@version`, or with `@latest`; local
-  packages (`.`, `./cmd/x`, absolute paths) are fine. For `go run`, only the package is judged,
-  not its arguments.
+  packages (`.`, `./...`, `./cmd/x`, absolute paths) are fine, and so are the packages of the
+  Go code the build copies in from its context: under the module path its `go.mod` declares
+  (`COPY . .` then `go install example.com/app/cmd/server`), or under a GOPATH directory it is
+  copied to (`COPY . /go/src/example.com/app`), as are `std`, `cmd` and `all`. For `go run`,
+  only the package is judged, not its arguments.
 
 An unquoted `name>=1.0` is read by the shell as `name` with its output redirected to a file
 `=1.0`: the install is not pinned at all, and the message says so.
@@ -202,12 +205,84 @@ fn npm_pinned(arg: &str) -> bool {
     local(arg) || arg.trim_start_matches('@').contains('@')
 }
 
-fn go_pinned(arg: &str) -> bool {
-    local(arg) || arg.rsplit_once('@').is_some_and(|(_, version)| version != "latest")
+/// Go's meta-packages: the standard library, its commands, and every package of the main module.
+const GO_META_PACKAGES: &[&str] = &["std", "cmd", "all"];
+
+/// A Go package with a version other than `latest`, or one built from source the build has.
+fn go_pinned(arg: &str, own: &[String]) -> bool {
+    if let Some((_, version)) = arg.rsplit_once('@') {
+        return version != "latest";
+    }
+    let under = |root: &str| arg == root || arg.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'));
+    local(arg) || GO_META_PACKAGES.iter().any(|meta| under(meta)) || own.iter().any(|root| under(root))
 }
 
-/// The packages a command installs without a version.
-fn unpinned(command: &Command) -> Vec<String> {
+/// The import paths of the Go code a build copies in from its context: the module path its
+/// `go.mod` declares (read from the context), and what is copied under a GOPATH's `src/` (the
+/// official images' `/go`, or an `ENV GOPATH`).
+fn go_own_paths(input: &DockerfileInput) -> Vec<String> {
+    let mut gopaths = vec!["/go".to_string()];
+    let mut destinations = Vec::new();
+    let mut modules = Vec::new();
+    let mut workdir = "/".to_string();
+    for (instruction, _) in input.file.all() {
+        match instruction.keyword.as_str() {
+            "FROM" => workdir = "/".to_string(),
+            "WORKDIR" => {
+                if let Some(dir) = instruction.words().first() {
+                    workdir = join(&workdir, &dir.text);
+                }
+            }
+            "ENV" => gopaths
+                .extend(instruction.key_values().into_iter().filter(|kv| kv.key == "GOPATH").filter_map(|kv| kv.value)),
+            "COPY" | "ADD" if instruction.flag("from").is_none() => {
+                let Some((sources, destination)) = copy_paths(instruction) else { continue };
+                destinations.push(join(&workdir, &destination));
+                let context = input.context;
+                for (source, _) in sources {
+                    let go_mod = if source.trim_end_matches('/').rsplit('/').next() == Some("go.mod") {
+                        source
+                    } else {
+                        format!("{}/go.mod", source.trim_end_matches('/'))
+                    };
+                    modules.extend(context.and_then(|c| c.read_text(&go_mod)).as_deref().and_then(module_path));
+                }
+            }
+            _ => {}
+        }
+    }
+    for destination in destinations {
+        for gopath in &gopaths {
+            let src = format!("{}/src/", gopath.trim_end_matches('/'));
+            if let Some(path) = destination.strip_prefix(&src).map(|p| p.trim_end_matches('/')) {
+                modules.extend((!path.is_empty()).then(|| path.to_string()));
+            }
+        }
+    }
+    modules
+}
+
+/// A path in the image: `path` as given when absolute, else under `dir`.
+fn join(dir: &str, path: &str) -> String {
+    match path.strip_prefix("./").unwrap_or(path) {
+        absolute if absolute.starts_with('/') => absolute.to_string(),
+        "." | "" => dir.to_string(),
+        relative => format!("{}/{relative}", dir.trim_end_matches('/')),
+    }
+}
+
+/// The module path a `go.mod` declares (`module example.com/app`, possibly quoted).
+fn module_path(go_mod: &str) -> Option<String> {
+    go_mod.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("module")?;
+        let path = rest.split("//").next()?.trim().trim_matches(['"', '`']);
+        (rest.starts_with([' ', '\t']) && !path.is_empty()).then(|| path.to_string())
+    })
+}
+
+/// The packages a command installs without a version; `go_own` are the import paths of Go code
+/// the build has (see [`go_own_paths`]).
+fn unpinned(command: &Command, go_own: &[String]) -> Vec<String> {
     let words: Vec<&Word> = command.args().iter().collect();
     let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
     let mut out: Vec<String> = Vec::new();
@@ -247,10 +322,10 @@ fn unpinned(command: &Command) -> Vec<String> {
                 take(gems, &|g: &str| g.contains(':') || local(g));
             }
         }
-        ("go", Some("install" | "get")) => take(operands(rest, GO_VALUE_OPTIONS), &go_pinned),
+        ("go", Some("install" | "get")) => take(operands(rest, GO_VALUE_OPTIONS), &|p: &str| go_pinned(p, go_own)),
         ("go", Some("run")) => {
             let package = operands(rest, GO_VALUE_OPTIONS).into_iter().take(1).collect();
-            take(package, &go_pinned);
+            take(package, &|p: &str| go_pinned(p, go_own));
         }
         _ => {}
     }
@@ -269,6 +344,10 @@ fn redirected_specifier(command: &Command) -> Option<String> {
 }
 
 fn check(input: &DockerfileInput, sink: &mut Sink) {
+    let mut runs_go = false;
+    for_each_command(input.file, |_, command, _| runs_go |= command.name() == "go");
+    // Read from the build context only when there is a Go command to judge.
+    let go_own = if runs_go { go_own_paths(input) } else { Vec::new() };
     for_each_command(input.file, |_, command, (line, col)| {
         if let Some(requirement) = redirected_specifier(command) {
             sink.at(
@@ -281,7 +360,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             );
             return;
         }
-        let packages = unpinned(command);
+        let packages = unpinned(command, &go_own);
         if !packages.is_empty() {
             let shown: Vec<String> = packages.iter().take(5).map(|p| quote(p)).collect();
             let more = if packages.len() > 5 { format!(" and {} more", packages.len() - 5) } else { String::new() };
@@ -357,6 +436,34 @@ mod tests {
         ] {
             assert!(flagged(run), "{run}");
         }
+    }
+
+    #[test]
+    fn go_code_the_build_copies_in_is_not_downloaded() {
+        let context = crate::audit::context::BuildContext::in_memory_with_texts(
+            "",
+            &[("go.mod", "// the app\nmodule \"example.com/app\" // quoted\n\ngo 1.25\n"), ("main.go", "")],
+        );
+        let own = |run: &str| {
+            let text = format!("FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN {run}\n");
+            let settings = crate::audit::rule::Settings::default();
+            let found = crate::audit::testing::findings_with(&RULE, &text, Some(&context), &settings);
+            found.iter().map(|f| f.line).collect::<Vec<_>>()
+        };
+        for run in [
+            "go install ./... && go install . && go build ./cmd/x",
+            "go install example.com/app example.com/app/cmd/server example.com/app/...",
+            "go install std cmd/... && go get -d all",
+        ] {
+            assert_eq!(own(run), Vec::<u32>::new(), "{run}");
+        }
+        for run in ["go install example.com/application", "go install example.com/app/cmd/server@latest"] {
+            assert_eq!(own(run), [4], "{run}");
+        }
+        let gopath = "FROM golang:1.9\nENV GOPATH=/work\nWORKDIR /work/src/example.com\nCOPY . legacy/\nCOPY x.go /go/src/example.com/other/\nRUN go get -d example.com/legacy && go install example.com/legacy/cmd/... example.com/other\nRUN go install example.com/third\n";
+        assert_eq!(lines(&RULE, gopath), [7]);
+        assert_eq!(module_path("module example.com/m\n"), Some("example.com/m".into()));
+        assert_eq!(module_path("modules x\n"), None);
     }
 
     #[test]

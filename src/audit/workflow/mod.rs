@@ -1,4 +1,7 @@
 //! The GitHub Actions workflow model the rules read: triggers, permissions, jobs and steps.
+//! A composite action (`action.yml` with `runs: using: composite`) is read as a workflow whose
+//! one job is its `runs:`: the rules about steps apply to it as they are, and the rest find
+//! nothing to judge (an action has no triggers, `permissions:` or runners of its own).
 
 pub mod expr;
 pub mod injection;
@@ -13,12 +16,9 @@ pub const PRIVILEGED_EVENTS: &[&str] = &["pull_request_target", "workflow_run", 
 
 pub struct Workflow {
     pub root: Node,
-    /// The file's text, for positions inside scalars whose line breaks YAML folds away.
-    source: String,
-    /// Byte offset of each line's start in `source`.
-    line_starts: Vec<usize>,
-    /// Byte offset of every `${{` in `source`.
-    expansion_starts: Vec<usize>,
+    /// Where each `${{` of the file's text is, in order: line and character column. Positions
+    /// inside scalars need the text: YAML folds their line breaks away.
+    expansions: Vec<(u32, u32)>,
 }
 
 pub struct Job<'a> {
@@ -34,33 +34,24 @@ pub struct Step<'a> {
 
 impl Workflow {
     pub fn new(root: Node) -> Workflow {
-        Workflow { root, source: String::new(), line_starts: Vec::new(), expansion_starts: Vec::new() }
+        Workflow { root, expansions: Vec::new() }
     }
 
     /// A workflow with the text it was parsed from, so positions inside folded (`>`) and quoted
     /// multi-line scalars are exact.
     pub fn with_source(root: Node, source: &str) -> Workflow {
-        let line_starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let expansion_starts = source.match_indices("${{").map(|(i, _)| i).collect();
-        Workflow { root, source: source.to_string(), line_starts, expansion_starts }
+        Workflow { root, expansions: expansion_marks(source) }
     }
 
     /// The line and column of the `${{` that starts at `offset` in `node`'s text, which holds
     /// `nth` other `${{` before it: the same occurrence counted from where the node starts in the
     /// file. Without the file's text, the line is counted from the node's line breaks.
     pub fn expansion_position(&self, node: &Node, text: &str, offset: usize, nth: usize) -> (u32, u32) {
-        let offset = offset.min(text.len());
-        let start = self.line_starts.get(node.line.saturating_sub(1) as usize).map(|&line| {
-            let rest = &self.source[line..];
-            line + rest.char_indices().nth(node.col.saturating_sub(1) as usize).map_or(0, |(i, _)| i)
-        });
-        let found = start
-            .and_then(|start| self.expansion_starts.get(self.expansion_starts.partition_point(|&e| e < start) + nth));
-        if let Some(&at) = found {
-            let line = self.line_starts.partition_point(|&s| s <= at);
-            let line_start = self.line_starts[line - 1];
-            return (line as u32, self.source[line_start..at].chars().count() as u32 + 1);
+        let first = self.expansions.partition_point(|&mark| mark < (node.line, node.col));
+        if let Some(&mark) = self.expansions.get(first.saturating_add(nth)) {
+            return mark;
         }
+        let offset = offset.min(text.len());
         let line = node.line + text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() as u32;
         (
             line,
@@ -70,6 +61,21 @@ impl Workflow {
                 1
             },
         )
+    }
+
+    /// Parses every `run:` script within one budget, as a Dockerfile's RUNs are: past
+    /// [`shell::MAX_WORDS`] words in all, or substitutions nested past [`shell::MAX_DEPTH`],
+    /// parsing stops, and rules would judge a script in part as if it were all of it. The script
+    /// that goes over is the error.
+    pub fn check_scripts(&self) -> Result<(), ScriptTooLarge> {
+        let mut budget = shell::Budget::default();
+        for step in self.steps() {
+            let Some(run) = step.run() else { continue };
+            if let Some(limit) = shell::parse_in(run.text, 0, &mut budget).limit {
+                return Err(ScriptTooLarge { line: run.node.line, col: run.node.col, limit });
+            }
+        }
+        Ok(())
     }
 
     /// The `on:` node (YAML 1.1 readers turn a plain `on` into `true`; this parser keeps the text).
@@ -113,10 +119,23 @@ impl Workflow {
     }
 
     pub fn jobs(&self) -> Vec<Job<'_>> {
+        if self.is_action() {
+            return self
+                .root
+                .entries()
+                .filter(|(name, _, _)| *name == "runs")
+                .map(|(name, key, node)| Job { name, key, node })
+                .collect();
+        }
         self.root
             .get("jobs")
             .map(|jobs| jobs.entries().map(|(name, key, node)| Job { name, key, node }).collect())
             .unwrap_or_default()
+    }
+
+    /// Whether the file is an action's metadata (`runs:`, no `jobs:`) rather than a workflow.
+    pub fn is_action(&self) -> bool {
+        self.root.get("runs").is_some() && self.root.get("jobs").is_none()
     }
 
     pub fn steps(&self) -> Vec<Step<'_>> {
@@ -225,6 +244,27 @@ impl<'a> Step<'a> {
     }
 }
 
+/// The line and character column of every `${{` in a text, in one pass over it. Columns count
+/// as libyaml counts them: a byte order mark is not a column.
+fn expansion_marks(source: &str) -> Vec<(u32, u32)> {
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut marks = Vec::new();
+    let mut line = 1u32;
+    // A place whose column is known: its byte offset and its column.
+    let mut known = (if source.starts_with('\u{feff}') { 3 } else { 0 }, 1u32);
+    for (at, _) in source.match_indices("${{") {
+        let between = &source[known.0..at];
+        if let Some(last) = between.rfind('\n') {
+            line = line.saturating_add(to_u32(between.bytes().filter(|b| *b == b'\n').count()));
+            known = (known.0 + last + 1, 1);
+        }
+        let col = known.1.saturating_add(to_u32(source[known.0..at].chars().count()));
+        marks.push((line, col));
+        known = (at, col);
+    }
+    marks
+}
+
 /// The scopes a `permissions:` value grants write access to (`write-all` for that shorthand).
 pub fn write_scopes(permissions: &Node) -> Vec<&str> {
     match permissions.as_str() {
@@ -295,6 +335,25 @@ pub fn walk_scalars<'a>(node: &'a Node, f: &mut impl FnMut(&'a str)) {
     }
 }
 
+/// A `run:` script that brings the workflow past what the shell parser reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptTooLarge {
+    pub line: u32,
+    pub col: u32,
+    pub limit: shell::Limit,
+}
+
+impl std::fmt::Display for ScriptTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "this `run:` script brings the file to {}, more than berth analyses; move long scripts into a \
+             file in the repository and run that (run: ./scripts/build.sh)",
+            self.limit
+        )
+    }
+}
+
 /// A `run:` script and where it is.
 pub struct RunScript<'a> {
     pub text: &'a str,
@@ -318,6 +377,32 @@ impl RunScript<'_> {
 mod tests {
     use super::*;
     use crate::yaml::tree as yaml;
+
+    #[test]
+    fn scripts_past_the_parsers_bounds_are_an_error_at_their_step() {
+        let steps = |scripts: &[String]| {
+            let mut text = String::from("on: push\njobs:\n  a:\n    steps:\n");
+            for script in scripts {
+                text.push_str(&format!("      - run: {}\n", crate::yaml::quote(script)));
+            }
+            Workflow::new(yaml::parse(&text).unwrap())
+        };
+        let half = "a ".repeat(shell::MAX_WORDS / 2);
+        assert_eq!(steps(std::slice::from_ref(&half)).check_scripts(), Ok(()));
+        let err = steps(&["echo ok".into(), half.clone(), half]).check_scripts().unwrap_err();
+        assert_eq!(
+            (err.line, err.col, err.limit),
+            (7, 14, shell::Limit::Words(shell::MAX_WORDS)),
+            "the budget is shared"
+        );
+        assert!(
+            err.to_string().starts_with("this `run:` script brings the file to more than 500000 shell words"),
+            "{err}"
+        );
+        let deep = format!("{}x{}", "$(".repeat(shell::MAX_DEPTH + 1), ")".repeat(shell::MAX_DEPTH + 1));
+        let err = steps(&[deep]).check_scripts().unwrap_err();
+        assert_eq!(err.limit, shell::Limit::Depth(shell::MAX_DEPTH));
+    }
 
     #[test]
     fn reads_jobs_steps_and_run_lines() {
