@@ -3,10 +3,11 @@
 
 use std::io::Write;
 
-use super::upgrade::project;
+use super::upgrade::{project, ProjectError};
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::lifecycle::{self, show, Inputs, Mode};
+use crate::lifecycle::{self, show, Inputs, Mode, SyncError};
 use crate::render::Templates;
+use crate::write::WriteError;
 use crate::{shown, Outcome};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
@@ -22,6 +23,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
     });
     let sync = match checked {
         Ok(sync) => sync,
+        // The write plan's refusal, said of a run that writes nothing.
+        Err(ProjectError::Sync(SyncError::Plan(WriteError::UnsafePath { path, reason }))) => {
+            let _ = writeln!(err, "error: cannot check {}: {reason}", shown::path(&path));
+            return Outcome::Error;
+        }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return Outcome::Error;

@@ -9,3 +9,6 @@ pub mod presets;
 pub mod rules;
 pub mod upgrade;
 pub mod verify;
+
+#[cfg(test)]
+mod lifecycle_channels;

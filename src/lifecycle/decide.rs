@@ -106,16 +106,30 @@ impl<'a> Decider<'a> {
         resolve(&[defaults(), answers.clone()], self.inputs.environment).ok().map(|r| r.spec)
     }
 
-    /// Decides one planned file; the lock entry it leaves, if any.
+    /// Decides one planned file; the lock entry it leaves, if any. A file saved with CRLF line
+    /// endings or a byte order mark (a Windows editor, git's `core.autocrlf`) is compared and
+    /// merged as berth renders it, and whatever is written keeps its form.
     pub fn decide(&mut self, file: &PlannedFile) -> Result<(Step, Option<Entry>), SyncError> {
-        let path = file.path.as_path();
-        let before = match &file.seen {
+        let on_disk = match &file.seen {
             Seen::File(bytes) => Some(String::from_utf8(bytes.clone()).map_err(|_| SyncError::Unreadable {
-                path: self.shown(path),
+                path: self.shown(&file.path),
                 reason: "it is not UTF-8 text".into(),
             })?),
             _ => None,
         };
+        let form = on_disk.as_deref().map(TextForm::of).unwrap_or_default();
+        let (mut step, entry) = self.decide_text(file, on_disk.as_deref().map(|t| form.plain(t)))?;
+        if form != TextForm::default() {
+            step.before = on_disk;
+            step.after = step.after.map(|t| form.restore(&t));
+            step.marked = step.marked.map(|t| form.restore(&t));
+        }
+        Ok((step, entry))
+    }
+
+    /// [`Self::decide`] for the file's text with LF line endings and no byte order mark.
+    fn decide_text(&mut self, file: &PlannedFile, before: Option<String>) -> Result<(Step, Option<Entry>), SyncError> {
+        let path = file.path.as_path();
         let mut step = Step {
             path: file.path.clone(),
             kind: file.kind,
@@ -244,5 +258,43 @@ impl<'a> Decider<'a> {
             step.after = None;
         }
         step
+    }
+}
+
+/// How a text file is saved beyond its lines: CRLF line endings, a UTF-8 byte order mark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextForm {
+    bom: bool,
+    crlf: bool,
+}
+
+const BOM: char = '\u{feff}';
+
+impl TextForm {
+    /// The form of `text`: CRLF when every line ends so (a file with mixed endings is taken as
+    /// it is).
+    pub fn of(text: &str) -> TextForm {
+        let lines = text.matches('\n').count();
+        TextForm { bom: text.starts_with(BOM), crlf: lines > 0 && text.matches("\r\n").count() == lines }
+    }
+
+    /// The text as berth renders files: LF line endings, no byte order mark.
+    pub fn plain(self, text: &str) -> String {
+        let text = if self.bom { &text[BOM.len_utf8()..] } else { text };
+        if self.crlf {
+            text.replace("\r\n", "\n")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A text berth made, saved the way the user's file was.
+    pub fn restore(self, text: &str) -> String {
+        let text = if self.crlf { text.replace('\n', "\r\n") } else { text.to_string() };
+        if self.bom {
+            format!("{BOM}{text}")
+        } else {
+            text
+        }
     }
 }

@@ -4,6 +4,13 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long git may take to give one blob: far more than any real repository needs, and git
+/// blocks for good on a repository file that is a FIFO (`.git/config`, `.git/HEAD`).
+const GIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why git could not give a blob, when that is an answer rather than a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +47,11 @@ pub struct GitError {
 /// The blob `id` from the object store of the repository around `dir`, if it is at most
 /// `limit` bytes.
 pub fn blob(dir: &Path, id: &str, limit: u64) -> Result<Result<Vec<u8>, Absent>, GitError> {
+    blob_within(dir, id, limit, GIT_TIMEOUT)
+}
+
+/// [`blob`], with git killed when it has not answered within `timeout`.
+fn blob_within(dir: &Path, id: &str, limit: u64, timeout: Duration) -> Result<Result<Vec<u8>, Absent>, GitError> {
     let failed = |message: String| GitError { id: id.to_string(), dir: crate::shown::path(dir), message };
     let spawned = Command::new("git")
         .arg("-C")
@@ -62,6 +74,29 @@ pub fn blob(dir: &Path, id: &str, limit: u64) -> Result<Result<Vec<u8>, Absent>,
         let _ = stdin.write_all(format!("{id}\n").as_bytes());
     }
     let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let stderr_pipe = child.stderr.take();
+    // Reads block until git answers or exits: a watchdog kills a git that does neither in time
+    // (the child is reaped only after the watchdog is done, so its pid cannot be reused).
+    let child = Arc::new(Mutex::new(child));
+    let (done, finished) = mpsc::channel::<()>();
+    let watchdog = {
+        let child = Arc::clone(&child);
+        std::thread::spawn(move || {
+            let expired = matches!(finished.recv_timeout(timeout), Err(RecvTimeoutError::Timeout));
+            if expired {
+                if let Ok(mut child) = child.lock() {
+                    let _ = child.kill();
+                }
+            }
+            expired
+        })
+    };
+    let stop = |child: &Arc<Mutex<std::process::Child>>| {
+        if let Ok(mut child) = child.lock() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    };
     let mut header = String::new();
     let _ = (&mut stdout).take(256).read_line(&mut header);
     let fields: Vec<&str> = header.split_whitespace().collect();
@@ -71,8 +106,9 @@ pub fn blob(dir: &Path, id: &str, limit: u64) -> Result<Result<Vec<u8>, Absent>,
     };
     let outcome = match found {
         Some(size) if size > limit => {
-            let _ = child.kill();
-            let _ = child.wait();
+            let _ = done.send(());
+            let _ = watchdog.join();
+            stop(&child);
             return Err(failed(format!("it is {size} bytes, larger than any file berth writes")));
         }
         Some(size) => {
@@ -88,10 +124,19 @@ pub fn blob(dir: &Path, id: &str, limit: u64) -> Result<Result<Vec<u8>, Absent>,
     let _ = std::io::copy(&mut (&mut stdout).take(16), &mut std::io::sink());
     drop(stdout);
     let mut stderr = String::new();
-    if let Some(err) = child.stderr.take() {
+    if let Some(err) = stderr_pipe {
         let _ = err.take(64 * 1024).read_to_string(&mut stderr);
     }
-    let status = child.wait().map_err(|e| failed(format!("git did not finish: {e}")))?;
+    let _ = done.send(());
+    let expired = watchdog.join().unwrap_or(false);
+    let status = child.lock().map_err(|_| failed("git did not finish".into()))?.wait();
+    let status = status.map_err(|e| failed(format!("git did not finish: {e}")))?;
+    if expired {
+        return Err(failed(format!(
+            "git did not answer within {} s (is a file under .git a FIFO, or the repository on a mount that does not answer?)",
+            timeout.as_secs()
+        )));
+    }
     if let Some(content) = outcome.filter(|_| status.success()) {
         return Ok(Ok(content));
     }
@@ -141,5 +186,19 @@ mod tests {
         std::fs::write(&object, b"garbage").unwrap();
         let e = blob(dir.path(), &id, 1000).unwrap_err();
         assert!(!e.message.is_empty(), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_git_that_blocks_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q"]);
+        let config = dir.path().join(".git/config");
+        std::fs::remove_file(&config).unwrap();
+        assert!(Command::new("mkfifo").arg(&config).status().unwrap().success());
+        let started = std::time::Instant::now();
+        let e = blob_within(dir.path(), &"1".repeat(40), 1000, Duration::from_millis(300)).unwrap_err();
+        assert!(e.message.contains("did not answer within"), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     }
 }

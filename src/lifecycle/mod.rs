@@ -206,6 +206,7 @@ fn carried(dir: &Path, shown: &Path) -> Result<blocks::Carried, SyncError> {
         .map_err(|e| SyncError::Unreadable { path: shown.clone(), reason: format!("it {e}") })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| SyncError::Unreadable { path: shown.clone(), reason: "it is not UTF-8 text".into() })?;
+    let text = decide::TextForm::of(&text).plain(&text);
     blocks::carried_from(&text).map_err(|error| SyncError::Block { path: shown, error })
 }
 
@@ -317,7 +318,8 @@ fn audit_edits(
         if step.kind != FileKind::Managed || matches!(step.status, Status::Conflict { written: true }) {
             continue;
         }
-        after.insert(step.path.clone(), text.clone());
+        // As berth renders it: the audit reads lines, however the user's editor ends them.
+        after.insert(step.path.clone(), decide::TextForm::of(text).plain(text));
         baseline.insert(step.path.clone(), blocks::emptied(&own.content));
     }
     Ok(findings::introduced(dir, &after, &baseline, &config))

@@ -87,8 +87,12 @@ pub fn plan_lines(sync: &Sync) -> String {
 
 /// The unified diffs of the files the run changes, and of the files it cannot merge.
 pub fn diffs(sync: &Sync) -> String {
+    diffs_of(sync.steps.iter())
+}
+
+fn diffs_of<'a>(steps: impl Iterator<Item = &'a Step>) -> String {
     let mut out = String::new();
-    for step in &sync.steps {
+    for step in steps {
         // Secrets are never shown; the lock is berth's bookkeeping.
         if step.kind == FileKind::Secret || step.path == Path::new(super::LOCK_FILE) {
             continue;
@@ -233,7 +237,8 @@ pub fn check_text(sync: &Sync, shown_dir: &Path) -> String {
     if !findings.is_empty() {
         let _ = write!(out, "Your edits add audit findings (the edits stay yours; fix them or suppress each with a reason):\n{findings}");
     }
-    out.push_str(&diffs(sync));
+    // Starter code a fresh clone lacks is current: its text is not shown.
+    out.push_str(&diffs_of(sync.steps.iter().filter(|s| !current(s))));
     out
 }
 

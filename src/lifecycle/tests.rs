@@ -192,3 +192,29 @@ fn edits_that_weaken_a_control_are_reported() {
     assert!(sync.findings.iter().any(|d| d.message.contains("cap_drop")), "{:?}", sync.findings);
     assert!(!show::is_current(&sync));
 }
+
+#[test]
+fn files_saved_with_crlf_or_a_byte_order_mark_merge_and_keep_their_form() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &spec(&[]), &Templates::builtin());
+    let windows = |path: &str, bom: &str| {
+        let text = std::fs::read_to_string(dir.path().join(path)).unwrap();
+        std::fs::write(dir.path().join(path), format!("{bom}{}", text.replace('\n', "\r\n"))).unwrap();
+    };
+    windows("docker-compose.prod.yml", "\u{feff}");
+    windows("Dockerfile", "");
+    windows("SECURITY.md", "");
+    let same = run(dir.path(), &spec(&[]), &Templates::builtin(), Mode::Merge { conflicts: false });
+    assert!(same.changes().next().is_none(), "{:?}", same.changes().map(|s| &s.path).collect::<Vec<_>>());
+    assert!(show::is_current(&same), "{:?} {:?}", same.steps, same.findings);
+    edit(dir.path(), "docker-compose.prod.yml", "    restart: unless-stopped\r\n", "    restart: always\r\n");
+    let sync = write(dir.path(), &spec(&[("app_memory", "3g")]), &newer());
+    assert_eq!(status(&sync, "docker-compose.prod.yml"), Status::Merge);
+    assert_eq!(status(&sync, "SECURITY.md"), Status::Replace, "only the line endings differ from berth's");
+    let compose = std::fs::read_to_string(dir.path().join("docker-compose.prod.yml")).unwrap();
+    assert!(compose.starts_with('\u{feff}') && compose.contains("restart: always\r\n"), "{compose}");
+    assert!(compose.contains("mem_limit: 3g\r\n") && !compose.replace("\r\n", "").contains('\n'), "{compose}");
+    let security = std::fs::read_to_string(dir.path().join("SECURITY.md")).unwrap();
+    assert!(security.ends_with("One more control.\r\n"), "{security}");
+    assert!(sync.findings.is_empty() && sync.unreadable.is_empty(), "{:?} {:?}", sync.findings, sync.unreadable);
+}

@@ -93,7 +93,7 @@ pub enum WriteError {
     Conflicts(Vec<PathBuf>),
     #[error("refusing to write {}: {reason}\nnothing was written", shown::path(path))]
     UnsafePath { path: PathBuf, reason: String },
-    #[error("{} changed on disk since the plan was made: {}\nnothing was written; run berth new again to see the new plan", if .0.len() == 1 { "a file" } else { "files" }, list(.0))]
+    #[error("{} changed on disk since the plan was made: {}\nnothing was written; run the command again to see the new plan", if .0.len() == 1 { "a file" } else { "files" }, list(.0))]
     Changed(Vec<PathBuf>),
     #[error("another berth run is writing {}: wait for it to finish and run again\nnothing was written", shown::path(.0))]
     Busy(PathBuf),

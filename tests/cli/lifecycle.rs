@@ -325,3 +325,14 @@ fn conflicting_edits_in_every_managed_file_write_nothing() {
     let check = marked.then(&["check", "p"]).expect_code(1);
     assert!(check.stdout().contains("no longer parses") || check.stdout().contains("Dockerfile"), "{}", check.stdout());
 }
+
+#[test]
+fn a_fresh_clone_without_secrets_or_starter_code_is_current_and_shows_nothing() {
+    let run = project();
+    for path in ["p/requirements.txt", "p/src/pipeline.py", "p/secrets/db_password"] {
+        std::fs::remove_file(run.dir.path().join(path)).unwrap();
+    }
+    let check = run.then(&["check", "p"]).expect_code(0);
+    assert_eq!(check.stdout(), "", "starter code and secrets are not checked");
+    assert!(check.stderr().contains("p is current"), "{}", check.stderr());
+}

@@ -124,9 +124,31 @@ fn no_project_is_a_usage_error() {
     run.then(&["check"]).expect_code(2);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_corrupt_git_repository_is_an_error_when_a_base_is_needed() {
     let run = project();
+    let p = run.dir.path().join("p");
+    needing_a_base_from_git(&run);
+    let objects = p.join(".git/objects");
+    for dir in std::fs::read_dir(&objects).unwrap().flatten() {
+        if dir.file_name().len() == 2 {
+            for object in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                let mut perms = std::fs::metadata(object.path()).unwrap().permissions();
+                #[allow(clippy::permissions_set_readonly_false)]
+                perms.set_readonly(false);
+                std::fs::set_permissions(object.path(), perms).unwrap();
+                std::fs::write(object.path(), b"garbage").unwrap();
+            }
+        }
+    }
+    refused(run, "git cannot read blob");
+}
+
+/// A project in git whose Dockerfile is edited and whose base only git has: the lock's answers
+/// no longer render what it records.
+#[cfg(unix)]
+fn needing_a_base_from_git(run: &Run) {
     let p = run.dir.path().join("p");
     let git = |args: &[&str]| {
         let out = Command::new("git")
@@ -141,25 +163,61 @@ fn a_corrupt_git_repository_is_an_error_when_a_base_is_needed() {
     git(&["init", "-q"]);
     git(&["add", "-A"]);
     git(&["commit", "-qm", "init"]);
-    // A base is needed (the Dockerfile is edited and the answers change it), and only git can
-    // give it: the lock's answers no longer render what it records.
     let text = run.read("p/Dockerfile").replacen("WORKDIR /app\n", "WORKDIR /app\nLABEL team=\"data\"\n", 1);
-    write(&run, "p/Dockerfile", text.as_bytes());
+    write(run, "p/Dockerfile", text.as_bytes());
     let answers = run.read("p/berth.yml").replace("python: \"3.13\"", "python: \"3.12\"");
-    write(&run, "p/berth.yml", answers.as_bytes());
+    write(run, "p/berth.yml", answers.as_bytes());
     let lock = run.read("p/berth.lock").replace("python: \"3.13\"", "python: \"3.14\"");
-    write(&run, "p/berth.lock", lock.as_bytes());
-    let objects = p.join(".git/objects");
-    for dir in std::fs::read_dir(&objects).unwrap().flatten() {
-        if dir.file_name().len() == 2 {
-            for object in std::fs::read_dir(dir.path()).unwrap().flatten() {
-                let mut perms = std::fs::metadata(object.path()).unwrap().permissions();
-                #[allow(clippy::permissions_set_readonly_false)]
-                perms.set_readonly(false);
-                std::fs::set_permissions(object.path(), perms).unwrap();
-                std::fs::write(object.path(), b"garbage").unwrap();
-            }
-        }
+    write(run, "p/berth.lock", lock.as_bytes());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_repository_that_names_programs_gets_none_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let run = project();
+    needing_a_base_from_git(&run);
+    let marker = run.dir.path().join("ran");
+    let program = run.dir.path().join("program.sh");
+    std::fs::write(&program, format!("#!/bin/sh\necho \"$0 $*\" >> '{}'\ncat\n", marker.display())).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let program = program.display().to_string();
+    let mut config = String::from("[core]\n");
+    for key in ["fsmonitor", "pager", "editor", "sshCommand", "askPass", "hooksPath", "alternateRefsCommand"] {
+        config.push_str(&format!("\t{key} = {program}\n"));
     }
-    refused(run, "git cannot read blob");
+    config.push_str(&format!("[diff]\n\texternal = {program}\n[pager]\n\tcat-file = {program}\n"));
+    config.push_str(&format!("[filter \"x\"]\n\tclean = {program}\n\tsmudge = {program}\n\tprocess = {program}\n"));
+    config.push_str(&format!("[diff \"x\"]\n\ttextconv = {program}\n[credential]\n\thelper = {program}\n"));
+    let git_config = run.dir.path().join("p/.git/config");
+    let existing = std::fs::read_to_string(&git_config).unwrap();
+    std::fs::write(&git_config, format!("{existing}{config}")).unwrap();
+    write(&run, "p/.gitattributes", b"* filter=x diff=x\n");
+    for hook in ["post-checkout", "pre-commit", "post-index-change", "reference-transaction"] {
+        let path = run.dir.path().join("p/.git/hooks").join(hook);
+        std::fs::copy(&program, &path).unwrap();
+    }
+    let check = run.then(&["check", "p"]);
+    assert_eq!(check.code(), 1, "{}\n{}", check.stdout(), check.stderr());
+    assert!(
+        check.stdout().contains("Dockerfile: merge needed") || check.stdout().contains("Dockerfile:"),
+        "{}",
+        check.stdout()
+    );
+    let upgrade = check.then(&["upgrade", "p"]).expect_code(0);
+    assert!(
+        upgrade.read("p/Dockerfile").contains("LABEL team=\"data\"")
+            && upgrade.read("p/Dockerfile").contains("python:3.12")
+    );
+    assert!(!marker.exists(), "git ran a program the repository names: {}", std::fs::read_to_string(&marker).unwrap());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_project_behind_a_link_is_named_by_check_without_talk_of_writing() {
+    let run = project();
+    std::os::unix::fs::symlink("p", run.dir.path().join("link")).unwrap();
+    let check = run.then(&["check", "link"]).expect_code(2);
+    assert!(check.stderr().starts_with("error: cannot check link: it is a symbolic link"), "{}", check.stderr());
+    assert!(!check.stderr().contains("written"), "{}", check.stderr());
 }

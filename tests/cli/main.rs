@@ -14,6 +14,7 @@ mod examples;
 mod lifecycle;
 mod lifecycle_hostile;
 mod new;
+mod output;
 mod presets;
 mod verify;
 mod verify_image;
