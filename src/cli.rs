@@ -207,7 +207,7 @@ pub struct VerifyArgs {
     pub keep: bool,
 
     /// Seconds the stack may take to become healthy.
-    #[arg(long, default_value_t = 180, value_name = "SECS")]
+    #[arg(long, default_value_t = 180, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
 
     /// The docker client to run (default: $BERTH_DOCKER, else `docker` on PATH).

@@ -210,11 +210,12 @@ pub fn probe(root: &Root, relative: &Path, kind: FileKind) -> Result<Seen, Write
                 ))
             }
             Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
+            Ok(meta) => {
                 return Err(unsafe_path(
                     root.shown(dir),
                     format!(
-                        "it is a file, and {} needs it to be a directory: move it away and run again",
+                        "it is {}, and {} needs it to be a directory: move it away and run again",
+                        crate::read::what(meta.file_type()),
                         crate::shown::path(relative)
                     ),
                 ))

@@ -126,6 +126,12 @@ fn links_and_files_in_the_way_are_refused() {
     fs::write(root.join("secrets"), "").unwrap();
     let err = plan(root, &files(&[("secrets/db_password", FileKind::Secret, "")])).unwrap_err();
     assert!(err.to_string().contains("it is a file, and secrets/db_password needs it to be a directory"), "{err}");
+    fs::remove_file(root.join("secrets")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(root.join("secrets")).status().unwrap().success());
+    let err = plan(root, &files(&[("secrets/db_password", FileKind::Secret, "")])).unwrap_err();
+    assert!(err.to_string().contains("it is a FIFO, and secrets/db_password needs it"), "{err}");
+    fs::remove_file(root.join("secrets")).unwrap();
+    fs::write(root.join("secrets"), "").unwrap();
     // A link, dangling or not, in place of a managed file.
     symlink("elsewhere", root.join("Dockerfile")).unwrap();
     let err = plan(root, &files(&[("Dockerfile", FileKind::Managed, "x")])).unwrap_err();

@@ -161,3 +161,9 @@ fn a_second_ctrl_c_does_not_cut_the_cleanup_short() {
     assert!(log.contains("cleanup ps done"), "the cleanup command ran to its end:\n{log}");
     assert!(log.lines().any(|l| l.starts_with("rmi -f ") && l.ends_with("-app")), "{log}");
 }
+
+#[test]
+fn a_zero_timeout_is_a_usage_error() {
+    let run = Berth::new().args(&["verify", ".", "--timeout", "0"]).run().expect_code(2);
+    assert!(run.stderr().contains("--timeout") && run.stderr().contains("0"), "{}", run.stderr());
+}
