@@ -70,19 +70,7 @@ pub fn plan_lines(sync: &Sync) -> String {
         let note = if note.is_empty() { note } else { format!(" ({note})") };
         let _ = writeln!(out, "  {:<9} {}{note}", step.status.label(), shown::path(&step.path));
     }
-    for dir in &sync.plan.restrict {
-        let _ = writeln!(
-            out,
-            "  {:<9} {}/ (mode {:03o} -> 700: secrets stay private)",
-            "restrict",
-            shown::path(&dir.path),
-            dir.mode
-        );
-    }
-    for temp in &sync.plan.stale {
-        let _ = writeln!(out, "  {:<9} {} (left by an interrupted run)", "remove", shown::path(temp));
-    }
-    out
+    out + &sync.plan.housekeeping()
 }
 
 /// The unified diffs of the files the run changes, and of the files it cannot merge.

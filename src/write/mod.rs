@@ -174,6 +174,12 @@ impl Plan {
             };
             let _ = writeln!(out, "  {:<9} {}{note}", f.action.label(), shown::path(&f.path));
         }
+        out + &self.housekeeping()
+    }
+
+    /// One line per directory tightened and per stale temporary file removed.
+    pub fn housekeeping(&self) -> String {
+        let mut out = String::new();
         for dir in &self.restrict {
             let _ = writeln!(
                 out,
