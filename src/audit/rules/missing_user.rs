@@ -33,8 +33,10 @@ at a lower severity.
 Base images documented to run as a non-root user are accepted: tags with `nonroot` (distroless),
 Chainguard images (`cgr.dev/chainguard/*`, except `-dev` tags), `bitnami/*`, `*-unprivileged`,
 the Jupyter Docker Stacks (`jupyter/*`, `quay.io/jupyter/*`: user `jovyan`), Elastic's
-`docker.elastic.co/{elasticsearch,logstash,kibana}/*` (uid 1000) and Windows Nano Server images
-(`ContainerUser`). Any other such base needs an inline waiver with the reason
+`docker.elastic.co/{elasticsearch,logstash,kibana,beats,elastic-agent}/*` (uid 1000), Apache
+Airflow (`apache/airflow`: user `airflow`), Grafana (`grafana/grafana*`: uid 472), Ray
+(`rayproject/ray*`: user `ray`), Gitpod workspaces (`gitpod/workspace-*`: user `gitpod`) and
+Windows Nano Server images (`ContainerUser`). Any other such base needs an inline waiver with the reason
 (`# berth: ignore=BD001 the base image runs as uid 65532`).
 
 ## Example
@@ -71,7 +73,9 @@ fn runs_as_non_root(image: &str) -> bool {
         || repository.starts_with("bitnami/")
         || repository.ends_with("-unprivileged")
         || repository.starts_with("jupyter/")
-        || ["elasticsearch/", "logstash/", "kibana/"]
+        || repository == "apache/airflow"
+        || ["grafana/grafana", "rayproject/ray", "gitpod/workspace-"].iter().any(|r| repository.starts_with(r))
+        || ["elasticsearch/", "logstash/", "kibana/", "beats/", "elastic-agent/"]
             .iter()
             .any(|r| repository.starts_with(r) && image.name.starts_with("docker.elastic.co/"))
         || (image.is_windows() && (repository.contains("nanoserver") || tag.contains("nanoserver")))
@@ -130,6 +134,13 @@ mod tests {
             "quay.io/jupyter/scipy-notebook:2025-01-01",
             "docker.elastic.co/logstash/logstash:9.5.1",
             "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+            "apache/airflow:3.0.4",
+            "docker.elastic.co/beats/filebeat:9.1.0",
+            "docker.elastic.co/elastic-agent/elastic-agent:9.1.0",
+            "grafana/grafana:11.2.0",
+            "grafana/grafana-oss:11.2.0",
+            "rayproject/ray:2.46.0-py311",
+            "gitpod/workspace-base:2024-09-11",
         ] {
             assert!(lines(&RULE, &format!("FROM {base}\nCMD [\"x\"]\n")).is_empty(), "{base}");
         }
