@@ -4,7 +4,7 @@ use globset::GlobBuilder;
 
 use crate::audit::dockerfile::quote;
 use crate::audit::rule::{Check, DockerfileInput, FileKind, Rule, Sink};
-use crate::audit::secrets::is_secret_file;
+use crate::audit::secrets::{holds_no_credential, is_secret_file};
 use crate::report::Severity;
 
 use super::support::copy_paths;
@@ -23,6 +23,10 @@ For every `COPY`/`ADD` from the build context (not `--from`), flags:
 - a directory or glob source (`COPY . /app`) that reaches such a file on disk in the build
   context (the Dockerfile's directory) after applying `.dockerignore` (or
   `<Dockerfile>.dockerignore`), with moby's pattern semantics.
+
+An `.npmrc` or `.pypirc` found in the build context is read: one that holds only settings
+(`engine-strict=true`, `index-servers`), with no token, `_auth`, password or client key, is not a
+credential file.
 
 ## Why is this bad?
 Once copied, the file is in a layer for good: anyone who pulls the image can extract it, even if
@@ -60,9 +64,12 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             }
             let clean = source.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
             let excluded = |path: &str| input.context.is_some_and(|c| c.ignore.excludes(path));
+            let harmless = |path: &str| {
+                input.context.and_then(|c| c.read_text(path)).is_some_and(|text| holds_no_credential(path, &text))
+            };
             let (line, col) = instruction.position(offset);
             if is_secret_file(clean) && !clean.contains('*') {
-                if !excluded(clean) {
+                if !excluded(clean) && !harmless(clean) {
                     sink.at(
                         line,
                         col,
@@ -76,6 +83,7 @@ fn check(input: &DockerfileInput, sink: &mut Sink) {
             let reached: Vec<&String> = context
                 .secret_files
                 .iter()
+                .filter(|f| !harmless(f))
                 .filter(|f| {
                     clean.is_empty()
                         || clean == "."
@@ -130,5 +138,17 @@ mod tests {
         assert_eq!(with_context(text, "", &[".env", "src/app.py"]), [2]);
         assert!(with_context(text, ".env\nsecrets/\n", &[".env", "secrets/db_password", "src/app.py"]).is_empty());
         assert_eq!(with_context("FROM a\nCOPY *.pem /certs/\n", "", &["server.pem"]), [2]);
+    }
+
+    #[test]
+    fn reads_settings_files_before_calling_them_credentials() {
+        let findings = |npmrc: &str| {
+            let context = BuildContext::in_memory_with_texts("", &[(".npmrc", npmrc)]);
+            let text = "FROM a\nCOPY package.json .npmrc /app/\nCOPY . /app\n";
+            findings_with(&RULE, text, Some(&context), &Settings::default()).iter().map(|f| f.line).collect::<Vec<_>>()
+        };
+        assert!(findings("engine-strict=true\n").is_empty());
+        assert_eq!(findings("//registry.npmjs.org/:_authToken=npm_x\n"), [2, 3]);
+        assert_eq!(lines(&RULE, "FROM a\nCOPY .npmrc /app/\n"), [2], "not in a context berth can read");
     }
 }

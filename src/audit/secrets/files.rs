@@ -26,6 +26,11 @@ const NAMES: &[&str] = &[
     ".s3cfg",
 ];
 
+/// Configuration files that hold credentials only when they carry one of these keys (lower-case):
+/// an `.npmrc` that only says `engine-strict=true` is settings, one with `_authToken=` a token.
+const SETTINGS_FILES: &[(&str, &[&str])] =
+    &[(".npmrc", &["_auth", "_password", "keyfile", "certfile"]), (".pypirc", &["password"])];
+
 /// Suffixes of names that are templates or public halves, never the credential.
 const NOT_SECRET_SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".pub"];
 
@@ -109,6 +114,18 @@ pub fn is_secret_file(path: &str) -> bool {
         && words.iter().any(|w| matches!(w.as_str(), "password" | "passwd" | "secret" | "secrets" | "token" | "apikey"))
 }
 
+/// Whether the text of a credential-named file shows it holds no credential: a settings file
+/// (`.npmrc`, `.pypirc`) none of whose keys carries one.
+pub fn holds_no_credential(path: &str, text: &str) -> bool {
+    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let Some((_, keys)) = SETTINGS_FILES.iter().find(|(file, _)| *file == name) else { return false };
+    text.lines().all(|line| {
+        // Up to `=` (`//registry.npmjs.org/:_authToken=`); a `.pypirc` may use `key: value`.
+        let key = line.split('=').next().unwrap_or("").trim().to_ascii_lowercase();
+        key.starts_with(['#', ';']) || !keys.iter().any(|k| key.contains(k))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +178,16 @@ mod tests {
         ] {
             assert!(!is_secret_file(path), "{path}");
         }
+    }
+
+    #[test]
+    fn settings_files_without_credentials() {
+        assert!(holds_no_credential(".npmrc", "engine-strict=true\nauto-install-peers=true\n"));
+        assert!(holds_no_credential("web/.pypirc", "[distutils]\nindex-servers = pypi\n"));
+        assert!(!holds_no_credential(".npmrc", "//registry.npmjs.org/:_authToken=npm_abc\n"));
+        assert!(!holds_no_credential(".npmrc", "_auth = dXNlcjpwYXNz\n"));
+        assert!(!holds_no_credential(".pypirc", "[pypi]\nusername = __token__\npassword = pypi-abc\n"));
+        assert!(!holds_no_credential(".env", "DEBUG=1\n"), "only settings files are judged by their keys");
+        assert!(!holds_no_credential("id_rsa", ""));
     }
 }

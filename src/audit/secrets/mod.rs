@@ -12,7 +12,7 @@ mod files;
 mod values;
 
 pub use argv::{credential_arguments, is_locked_password};
-pub use files::is_secret_file;
+pub use files::{holds_no_credential, is_secret_file};
 pub use values::{is_credential_value, secret_in_text, url_password};
 
 /// Words that make a name a credential on their own.
