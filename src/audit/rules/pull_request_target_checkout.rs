@@ -52,7 +52,22 @@ const HEAD_REFERENCES: &[&str] =
     &["pull_request.head", "github.head_ref", "refs/pull/", "workflow_run.head", "workflow_run.pull_requests"];
 
 /// Shell commands that fetch or check out a pull request's code (lower-case).
-const HEAD_COMMANDS: &[&str] = &["gh pr checkout", "refs/pull/", "pull/${{", "/pull/$"];
+const HEAD_COMMANDS: &[&str] = &["gh pr checkout", "refs/pull/"];
+/// A pull request's ref without `refs/` (`git fetch origin pull/$PR/head`), which counts only when
+/// `/head` or `/merge` follows on its line: `.../pull/${PR_NUMBER}` alone is a link in a message.
+const PULL_REFS: &[&str] = &["pull/${{", "pull/$"];
+
+/// Where a `pull/<number>/head` (or `/merge`) ref starts in a script, if one does.
+fn pull_ref(lower: &str) -> Option<usize> {
+    PULL_REFS
+        .iter()
+        .flat_map(|p| lower.match_indices(p).map(|(at, _)| at))
+        .filter(|&at| {
+            let rest = lower[at..].lines().next().unwrap_or("");
+            rest.contains("/head") || rest.contains("/merge")
+        })
+        .min()
+}
 
 fn names_head(text: &str) -> bool {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
@@ -79,7 +94,7 @@ fn check(workflow: &Workflow, sink: &mut Sink) {
         }
         if let Some(run) = step.run() {
             let lower = run.text.to_ascii_lowercase();
-            let fetches = HEAD_COMMANDS.iter().filter_map(|c| lower.find(c)).min();
+            let fetches = HEAD_COMMANDS.iter().filter_map(|c| lower.find(c)).chain(pull_ref(&lower)).min();
             let named = ["git checkout", "git fetch", "git switch", "git clone", "git pull"]
                 .iter()
                 .filter_map(|c| lower.find(c))
@@ -113,5 +128,11 @@ mod tests {
     fn flags_comment_triggered_fetches() {
         let text = "on: issue_comment\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@x\n        with:\n          ref: refs/pull/${{ github.event.issue.number }}/head\n      - run: |\n          echo hi\n          gh pr checkout ${{ github.event.issue.number }}\n      - run: git checkout ${{ github.event.workflow_run.head_sha }}\n      - run: git fetch origin main\n";
         assert_eq!(lines(&RULE, text), [7, 10, 11]);
+    }
+
+    #[test]
+    fn a_link_to_the_pull_request_is_not_a_fetch() {
+        let text = "on: issue_comment\njobs:\n  a:\n    steps:\n      - run: |\n          gh pr comment \"$N\" --body \"see ${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/pull/${N}.\"\n      - run: git fetch origin pull/${N}/head:pr\n      - run: git fetch origin pull/${{ github.event.issue.number }}/merge\n";
+        assert_eq!(lines(&RULE, text), [7, 8]);
     }
 }
