@@ -204,6 +204,18 @@ fn audit_files(files: &[Target], config: &Config) -> Report {
                 report.skipped.push(Skipped { path, reason });
                 continue;
             }
+            // A file whose line that fails to parse is a template tag (`{{`, `{%`): the same.
+            (Err(error), None)
+                if error.line > 0
+                    && crate::read::text(&target.path).is_ok_and(|t| discover::template_line(&t, error.line)) =>
+            {
+                let reason = format!(
+                    "a template (line {} is a template tag) that does not parse as it is: {}",
+                    error.line, error.message
+                );
+                report.skipped.push(Skipped { path, reason });
+                continue;
+            }
             (Err(error), _) => report.errors.push(error),
         }
         report.files.push(path);

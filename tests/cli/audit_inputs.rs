@@ -111,6 +111,21 @@ fn templates_are_audited_when_they_parse_and_listed_when_they_do_not() {
     );
 }
 
+#[test]
+fn a_file_that_fails_to_parse_at_a_template_tag_is_listed_as_a_template() {
+    let run = Berth::new()
+        .file("Dockerfile.oracle", "{{\n  def pkg: \"x\";\n-}}\nFROM debian:13\n")
+        .file("Dockerfile", "FROM debian:13\nBOGUS x\n")
+        .args(&["audit", "--format", "json", "--fail-on", "critical"])
+        .run()
+        .expect_code(2);
+    let v = json(&run.stdout());
+    assert_eq!(paths(&v, "skipped"), ["Dockerfile.oracle"]);
+    let reason = v["skipped"][0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("a template (line 1 is a template tag) that does not parse as it is: "), "{reason}");
+    assert_eq!(paths(&v, "errors"), ["Dockerfile"], "a broken Dockerfile stays an error");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Standard input
 

@@ -43,6 +43,14 @@ const NOT_A_DOCKERFILE: &[&str] = &[
 /// skipped template rather than reported as an error.
 const TEMPLATE_MARKERS: &[&str] = &["{{", "{%"];
 
+/// Whether line `line` (1-based) of a file is a template tag (`{{`, `{%` at its start): a file
+/// that fails to parse there is a template (docker-library's `Dockerfile.oracle`, rendered
+/// with jq), not a broken Dockerfile.
+pub fn template_line(text: &str, line: u32) -> bool {
+    let at = usize::try_from(line).unwrap_or(0).saturating_sub(1);
+    text.lines().nth(at).is_some_and(|l| TEMPLATE_MARKERS.iter().any(|m| l.trim_start().starts_with(m)))
+}
+
 /// The kind of a file from its path alone, as directory search sees it.
 pub fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_string_lossy();
