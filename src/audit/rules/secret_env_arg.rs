@@ -19,7 +19,9 @@ Flags `ENV` and `ARG` whose names are credentials, matched as words (`DB_PASSWOR
 (`*_SCHEME`, `*_MECHANISM`, `*_PROVIDER`, `*_ALGORITHM`) are not flagged. Nor are values that are
 not credentials: booleans, paths (`/run/secrets/db`, `./certs/key.pem`), public keys and
 certificates, Java class names, and numbers or durations under a name that counts or times
-something (`TOKEN_TTL=3600`).
+something (`TOKEN_TTL=3600`). Variables a front-end build inlines into the JavaScript it ships
+to browsers (`VITE_*`, `NEXT_PUBLIC_*`, `NUXT_PUBLIC_*`, `EXPO_PUBLIC_*`, `REACT_APP_*`) are
+public by design and are not flagged either.
 
 - `ENV` with a value: the value is in the image configuration for anyone who can pull it.
 - `ARG` (with or without a default): `--build-arg` values are recorded in `docker history`.

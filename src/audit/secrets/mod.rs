@@ -37,12 +37,12 @@ const SECRET_WORDS: &[&str] = &[
 const SECRET_SUFFIXES: &[&str] =
     &["password", "passwd", "passphrase", "secret", "token", "tokens", "apikey", "credential", "credentials"];
 /// `<word> key` pairs that name a key which is a secret (a bare `_KEY` is not: `LICENSE_KEY`,
-/// nor is an OAuth `CLIENT_KEY`, which is the client's name, next to its `CLIENT_SECRET`).
+/// nor is an OAuth `CLIENT_KEY`, which is the client's name, next to its `CLIENT_SECRET`, nor an
+/// S3 `ACCESS_KEY`, the key's id, next to its `SECRET_KEY`).
 const KEY_QUALIFIERS: &[&str] = &[
     "api",
     "secret",
     "private",
-    "access",
     "encryption",
     "signing",
     "master",
@@ -113,7 +113,15 @@ const REFERENCE_WORDS: &[&str] = &[
     "enable",
     "disable",
     "stdin",
+    "language",
+    "lang",
+    "locale",
 ];
+/// Leading words of the variables front-end build tools inline into the JavaScript they ship to
+/// every browser (`VITE_*`, `NEXT_PUBLIC_*`, `REACT_APP_*`...): public by design, never a secret.
+const BROWSER_PREFIXES: &[&[&str]] =
+    &[&["vite"], &["next", "public"], &["nuxt", "public"], &["expo", "public"], &["react", "app"]];
+
 /// Words that make a name a count, a size or a duration: under them a number is a setting
 /// (`JWT_ACCESS_TOKEN_EXPIRE_MINUTES: 30`, `OPENAI_MAX_TOKENS: 4096`), not a credential.
 const QUANTITY_WORDS: &[&str] = &[
@@ -199,7 +207,8 @@ fn is_secret_word(word: &str) -> bool {
 pub fn is_credential_name(name: &str) -> bool {
     let words = name_words(name);
     let Some(last) = words.last() else { return false };
-    if REFERENCE_WORDS.contains(&last.as_str()) {
+    let browser = BROWSER_PREFIXES.iter().any(|p| words.len() > p.len() && p.iter().zip(&words).all(|(a, b)| a == b));
+    if REFERENCE_WORDS.contains(&last.as_str()) || browser {
         return false;
     }
     words.iter().any(|w| is_secret_word(w))
@@ -236,6 +245,8 @@ mod tests {
             "TOKEN_TTL",
             "APP_KEY",
             "ADMIN_PW",
+            "MINIO_SECRET_KEY",
+            "AWS_SECRET_KEY",
         ] {
             assert!(is_credential_name(name), "{name}");
         }
@@ -257,6 +268,12 @@ mod tests {
             "PROXY_BYPASS",
             "FLEET_TOKEN_POLICY_NAME",
             "OG_OIDC_CLIENT_KEY",
+            "SECRET_FORCED_LANGUAGE",
+            "AWS_ACCESS_KEY",
+            "MINIO_ACCESS_KEY",
+            "VITE_AMPLITUDE_API_KEY",
+            "NEXT_PUBLIC_MAPS_API_KEY",
+            "REACT_APP_SENTRY_TOKEN",
         ] {
             assert!(!is_credential_name(name), "{name}");
         }
