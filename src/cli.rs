@@ -102,7 +102,8 @@ pub struct CompletionsArgs {
 
 const AUDIT_HELP: &str = "\
 Directories are searched for Dockerfile*, *.Dockerfile, Containerfile*, compose*.y*ml,
-docker-compose*.y*ml, .github/workflows/*.y*ml, action.y*ml (GitHub Actions) and squid*.conf, and
+docker-compose*.y*ml, .github/workflows/*.y*ml, action.y*ml (GitHub Actions) and squid*.conf, for
+other YAML whose top-level keys are all compose keys, `services:` among them (full-stack.yml), and
 for the files a compose file found there includes or extends from (a common.yml). In a git work
 tree every tracked file is audited and untracked files git ignores are skipped; outside git every
 file found is audited. Symlinks are followed inside the searched directory. Whatever is found and

@@ -503,7 +503,7 @@ fn files_a_found_compose_file_extends_or_includes_are_audited_once() {
         .file("deploy/compose.yaml", compose)
         .file("deploy/common.yml", "services:\n  base:\n    image: postgres\n")
         .file("deploy/net.yml", "networks:\n  back: {}\n")
-        .file("deploy/unrelated.yml", "services:\n  db:\n    image: postgres\n")
+        .file("deploy/unrelated.yml", "replicaCount: 1\nservices:\n  db:\n    image: postgres\n")
         .args(&["audit", "--format", "json", "--fail-on", "info"])
         .run()
         .expect_code(1);

@@ -51,6 +51,25 @@ pub fn template_line(text: &str, line: u32) -> bool {
     text.lines().nth(at).is_some_and(|l| TEMPLATE_MARKERS.iter().any(|m| l.trim_start().starts_with(m)))
 }
 
+/// The top-level keys of a compose file (besides `x-*` extensions).
+const COMPOSE_KEYS: &[&str] = &["version", "name", "services", "networks", "volumes", "configs", "secrets", "include"];
+
+/// Whether a YAML file whose name does not say it is a compose file (`full-stack.yml`,
+/// `filebeat-compose.yml`, an override such as `etherpad.yml`) is one by its content: a top-level
+/// `services:` and no top-level key Compose does not know, so that a Helm `values.yaml` with a
+/// `services:` section is not taken for one.
+pub fn compose_by_content(text: &str) -> bool {
+    let keys: Vec<&str> = text
+        .lines()
+        .map(|l| l.strip_prefix('\u{feff}').unwrap_or(l).trim_end())
+        .filter(|l| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-', '.', '%']))
+        .map(|l| l.split(':').next().unwrap_or("").trim().trim_matches(['"', '\'']))
+        .collect();
+    // `services:` opens a block of services (`services: {}` holds none to audit).
+    let services = text.lines().any(|l| l.trim_end() == "services:" || l.starts_with("services: #"));
+    services && keys.iter().all(|k| COMPOSE_KEYS.contains(k) || k.starts_with("x-"))
+}
+
 /// The kind of a file from its path alone, as directory search sees it.
 pub fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_string_lossy();
@@ -268,6 +287,11 @@ fn follow_references(dir: &Path, root: &Path, candidates: &mut Vec<Candidate>, s
     candidates.sort_by(|a, b| a.logical.cmp(&b.logical));
 }
 
+fn is_yaml(name: &OsStr) -> bool {
+    let name = name.to_string_lossy().to_ascii_lowercase();
+    name.ends_with(".yml") || name.ends_with(".yaml")
+}
+
 fn template_dir(name: &OsStr) -> Option<String> {
     let name = name.to_string_lossy();
     TEMPLATE_MARKERS.iter().any(|m| name.contains(m)).then(|| name.into_owned())
@@ -339,6 +363,9 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
             } else if kind.is_some() {
                 let real = real.strip_prefix(root).map_or_else(|_| logical.clone(), Path::to_path_buf);
                 out.push(Candidate { logical, real, kind });
+            } else if is_yaml(&name) && crate::read::text(&real).is_ok_and(|text| compose_by_content(&text)) {
+                let real = real.strip_prefix(root).map_or_else(|_| logical.clone(), Path::to_path_buf);
+                out.push(Candidate { logical, real, kind: Some(FileKind::Compose) });
             }
         }
     }

@@ -243,3 +243,22 @@ fn searching_a_workflows_directory_itself_finds_its_workflows() {
     assert_eq!(kinds, [Some(FileKind::Workflow)]);
     assert!(found.targets[0].path.ends_with(".github/workflows/ci.yml"));
 }
+
+#[test]
+fn yaml_holding_only_compose_keys_and_services_is_a_compose_file() {
+    let stack = "version: '2.1'\n\nservices:\n  zoo1:\n    image: zookeeper:3.9\nvolumes:\n  data: {}\n";
+    let helm = "replicaCount: 1\nservices:\n  web:\n    port: 80\n";
+    let dir = tree(&[
+        ("zk-single-kafka-single.yml", stack),
+        ("ext/filebeat-compose.yml", "x-common: &c\n  restart: always\nservices:\n  filebeat:\n    <<: *c\n"),
+        ("chart/values.yaml", helm),
+        ("notes.yml", "services: {}\n"),
+        ("ci.yml", "stages: [test]\nservices:\n  - docker:dind\n"),
+    ]);
+    let found = discover(&[dir.path().to_path_buf()]);
+    let mut targets: Vec<String> =
+        found.targets.iter().map(|t| t.path.strip_prefix(dir.path()).unwrap().display().to_string()).collect();
+    targets.sort();
+    assert_eq!(targets, ["ext/filebeat-compose.yml", "zk-single-kafka-single.yml"]);
+    assert!(found.targets.iter().all(|t| t.kind == Some(FileKind::Compose)));
+}
