@@ -5,6 +5,8 @@
 #     CHANGELOG.md and LICENSE;
 #   - rust-version is at least the highest rust-version of the locked dependencies;
 #   - `cargo publish --dry-run` packages the crate and builds it from the package;
+#   - the crate type-checks for a release target whose C `char` is unsigned (aarch64 Linux, the
+#     arm64 image): the release builds it, this machine does not;
 #   - the release workflow and the Action: actionlint (with shellcheck) and zizmor report
 #     nothing, and berth audit reports nothing on them (the Action as a composite action) nor
 #     on berth's Dockerfile; the release and Action scripts pass the shell linter (shellcheck).
@@ -64,6 +66,16 @@ done_step
 step "cargo publish --dry-run (packages the crate and builds it from the package)"
 if ! cargo publish --dry-run --locked --allow-dirty --quiet; then
   fail "publish" "cargo publish --dry-run failed"
+fi
+done_step
+
+step "cargo check --target aarch64-unknown-linux-musl (C char is unsigned there)"
+cross=aarch64-unknown-linux-musl
+if ! rustup target list --installed | grep -qx "$cross"; then
+  rustup target add "$cross" >/dev/null
+fi
+if ! cargo check --locked --quiet --target "$cross"; then
+  fail "cross" "berth does not build for $cross, a release target"
 fi
 done_step
 
