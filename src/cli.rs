@@ -101,10 +101,11 @@ pub struct CompletionsArgs {
 }
 
 const AUDIT_HELP: &str = "\
-Directories are searched for Dockerfile*, *.Dockerfile, Containerfile*, compose*.y*ml,
-docker-compose*.y*ml, .github/workflows/*.y*ml, action.y*ml (GitHub Actions) and squid*.conf, for
-other YAML whose top-level keys are all compose keys, `services:` among them (full-stack.yml), and
-for the files a compose file found there includes or extends from (a common.yml). In a git work
+Directories are searched for Dockerfile*, *.Dockerfile, Containerfile*, *.Containerfile,
+compose*.y*ml, docker-compose*.y*ml, .github/workflows/*.y*ml, action.y*ml (GitHub Actions),
+squid*.conf and *.squid.conf (Squid), for other YAML whose top-level keys are all compose keys,
+`services:` among them (full-stack.yml), and for the files a compose file found there includes or
+extends from (a common.yml). In a git work
 tree every tracked file is audited and untracked files git ignores are skipped; outside git every
 file found is audited. Symlinks are followed inside the searched directory. Whatever is found and
 not audited is listed with the reason (text: notes on stderr; json and sarif: in the output).

@@ -40,16 +40,20 @@ impl From<std::io::Error> for ReadError {
 
 /// What a path that is not a directory is, for messages: "a file", "a FIFO", ...
 pub fn what(file_type: std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    if file_type.is_fifo() {
-        "a FIFO"
-    } else if file_type.is_socket() {
-        "a socket"
-    } else if file_type.is_block_device() || file_type.is_char_device() {
-        "a device"
-    } else {
-        "a file"
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        } else if file_type.is_socket() {
+            return "a socket";
+        } else if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
     }
+    #[cfg(not(unix))]
+    let _ = file_type;
+    "a file"
 }
 
 /// Opens `path` for reading when it is a regular file (symlinks are followed). The file is

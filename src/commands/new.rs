@@ -81,7 +81,7 @@ fn next_steps(dir: &Path, spec: &spec::ProjectSpec) -> String {
     let mut text = format!("Next steps:\n{}", steps.iter().map(|s| format!("  {s}\n")).collect::<String>());
     if spec.egress == spec::Egress::None {
         text.push_str(&format!(
-            "The {} has no route out (egress: none). To let it call outside services, list their hosts:\n  berth new . -y --force --egress proxy --egress-allow api.example.com,.s3.amazonaws.com\n",
+            "The {} has no route out (egress: none). To let it call outside services, list their hosts:\n  berth new . -y --egress proxy --egress-allow api.example.com,.s3.amazonaws.com\n",
             if spec.is_api() { "api" } else { "pipeline" },
         ));
     }

@@ -135,6 +135,10 @@ pub struct ProjectContext {
     pub app_mounts: Vec<String>,
     /// Named volumes of `app_volumes`, declared at the top level.
     pub app_named_volumes: Vec<String>,
+    /// `app_volumes` as SECURITY.md states them: project directories (read-only) and named
+    /// volumes (writable), each as source and target.
+    pub app_project_dirs: Vec<(String, String)>,
+    pub app_volume_targets: Vec<(String, String)>,
     /// Extra LABELs: key and value.
     pub labels: Vec<(String, String)>,
     pub drift: Option<DriftGate>,
@@ -319,12 +323,16 @@ impl ProjectContext {
     pub fn new(spec: &ProjectSpec, carried: &Carried) -> Self {
         let mut app_mounts = Vec::new();
         let mut app_named_volumes = Vec::new();
+        let mut app_project_dirs = Vec::new();
+        let mut app_volume_targets = Vec::new();
         for (source, target) in split_pairs(&spec.app_volumes, ':') {
             if source.starts_with("./") {
                 app_mounts.push(format!("{source}:{target}:ro"));
+                app_project_dirs.push((source, target));
             } else {
                 app_mounts.push(format!("{source}:{target}"));
-                app_named_volumes.push(source);
+                app_named_volumes.push(source.clone());
+                app_volume_targets.push((source, target));
             }
         }
         let drift = (spec.drift_check && spec.ci != Ci::None).then(|| DriftGate {
@@ -363,6 +371,8 @@ impl ProjectContext {
                 .collect(),
             app_mounts,
             app_named_volumes,
+            app_project_dirs,
+            app_volume_targets,
             labels: split_pairs(&spec.labels, '='),
             drift,
             module_name: spec.module_name(),

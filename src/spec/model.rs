@@ -24,7 +24,7 @@ choice!(
 choice!(
     /// How Python dependencies are declared and installed.
     Packaging {
-        Requirements => "requirements", "pip installs requirements.txt";
+        Requirements => "requirements", "uv pip installs requirements.txt";
         Uv => "uv", "uv sync from pyproject.toml and uv.lock";
         Poetry => "poetry", "poetry install from pyproject.toml and poetry.lock";
     }

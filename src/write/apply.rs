@@ -161,6 +161,7 @@ impl<'p> Transaction<'p, '_> {
     }
 
     fn create_dir(&mut self, dir: &Path, shown: &Path, private: bool) -> Result<(), WriteError> {
+        #[cfg_attr(not(unix), allow(unused_mut))]
         let mut builder = fs::DirBuilder::new();
         #[cfg(unix)]
         {
@@ -347,6 +348,7 @@ fn parent_of(target: &Path) -> &Path {
 /// a new file is (0666 less the umask), or 0600 for a secret, and gets `mode` once written.
 fn write_temp(target: &Path, content: &[u8], secret: bool, mode: Option<u32>) -> io::Result<NamedTempFile> {
     let prefix = stale::prefix(name_of(target));
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = stale::builder(&prefix);
     #[cfg(unix)]
     {

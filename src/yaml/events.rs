@@ -94,9 +94,10 @@ impl<'input> Events<'input> {
         // SAFETY: the parser is initialised; after a failed `yaml_parser_parse` its problem and
         // context are either null or static NUL-terminated strings.
         let parser = unsafe { self.parser.assume_init_ref() };
-        let text = |p: *const std::ffi::c_char| {
-            (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
-        };
+        // libyaml's strings are `*const i8` on every target, while C's `char` (what `CStr` takes)
+        // is unsigned on aarch64 Linux: cast rather than name either.
+        let text =
+            |p: *const i8| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p.cast()) }.to_string_lossy().into_owned());
         let problem = text(parser.problem).unwrap_or_else(|| "invalid YAML".to_string());
         if parser.error == unsafe_yaml::YAML_READER_ERROR {
             // Reader errors carry a byte offset, not a mark.

@@ -217,7 +217,13 @@ fn pre_commit_hooks_are_valid_and_match_what_berth_audits() {
         ("templates/Dockerfile.tera", false),
         ("templates/docker-compose.prod.yml.j2", false),
         ("src/app.py", false),
-        ("action.yml", false),
+        ("action.yml", true),
+        (".github/actions/setup/action.yaml", true),
+        ("proxy/squid.conf", true),
+        ("edge.squid.conf", true),
+        ("templates/proxy/squid.conf.tera", false),
+        ("nginx.conf", false),
+        ("api.Containerfile", true),
     ];
     let out = Command::new("python3")
         .arg("-c")

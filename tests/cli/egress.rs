@@ -163,7 +163,17 @@ fn open_egress_is_warned_stated_and_reported() {
 #[test]
 fn next_steps_say_how_to_let_the_pipeline_out() {
     let run = Berth::new().args(&["new", "p", "-y", "--preset", "mariadb-etl"]).run().expect_code(0);
-    assert!(run.stdout().contains("berth new . -y --force --egress proxy --egress-allow"), "{}", run.stdout());
+    let stdout = run.stdout();
+    let hint = stdout.lines().find_map(|l| l.trim().strip_prefix("berth new . ")).expect("the command to run in p");
+    assert!(hint.contains("--egress proxy --egress-allow"), "{stdout}");
+    // The command keeps the project's edits: it is the way out, not a reset.
+    let dockerfile = format!("{}# ours\n", run.read("p/Dockerfile"));
+    std::fs::write(run.dir.path().join("p/Dockerfile"), &dockerfile).unwrap();
+    let mut args = vec!["new", "p"];
+    args.extend(hint.split_whitespace());
+    let run = run.then(&args).expect_code(0);
+    assert_eq!(run.read("p/Dockerfile"), dockerfile);
+    assert!(run.exists("p/proxy/squid.conf"));
     let run = Berth::new()
         .args(&["new", "p", "-y", "--egress", "proxy", "--egress-allow", "api.example.com"])
         .run()

@@ -2,7 +2,6 @@
 //! repository configures, and without waiting for good on a git that blocks.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -151,7 +150,7 @@ fn git(dir: &Path) -> Command {
 #[cfg(unix)]
 fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
-    normalize(Path::new(OsStr::from_bytes(bytes)))
+    normalize(Path::new(std::ffi::OsStr::from_bytes(bytes)))
 }
 
 #[cfg(not(unix))]
