@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::audit::rule::{Check, FileKind, Rule, Sink};
+use crate::audit::rule::{Check, FileKind, Finding, Rule, Sink};
 use crate::audit::squid::{AclPart, Directive, SquidConf};
 use crate::report::Severity;
 
@@ -17,6 +17,8 @@ pub static RULE: Rule = Rule {
 Reads Squid configurations (`squid.conf`, `squid*.conf`, `*.squid.conf`) and flags:
 - an `http_access allow` line none of whose ACLs limits the destination: no `dstdomain`, `dstdom_regex`, `dst`, `url_regex` or `ssl::server_name` ACL among them, or only ones that match everything (`all`, `0.0.0.0/0`, `.*`, a whole public suffix such as `.com`). `http_access allow all`, `allow localnet`, `allow localhost` (Debian's default) and `allow CONNECT` are the common cases. A line whose requests `never_direct` sends only to `cache_peer ... originserver` peers (a reverse proxy in front of its applications) is not flagged; a parent that is itself a proxy does not count;
 - a last `http_access` line that is a `deny` with conditions: Squid applies the opposite of the last line to every request no line matched, so `http_access deny !Safe_ports` at the end allows everything else.
+
+An `allow` that admits every client (`all`, or no ACL that limits the client) is an open proxy, reported at high severity. One limited to some clients (a `src`, `srcdomain`, `arp`, `proxy_auth` or `external` ACL, or Squid's own `localhost`: Debian's default, or a company proxy for its signed-in users) is reported at medium: such a proxy is often a general-purpose one on purpose, but as the way out of an internal network it still lets those clients reach anything.
 
 ## Why is this bad?
 An allowlisting proxy is what lets a service on an internal network reach the few hosts it needs and nothing else. One `allow` without a destination ACL turns it into an open proxy for every client it lets in: a compromised dependency can send data anywhere, and reach the cloud metadata service (169.254.169.254) or internal hosts through it.
@@ -86,6 +88,19 @@ fn is_public_suffix(domain: &str) -> bool {
         .is_some_and(|s| s.as_bytes() == domain.as_bytes() && s.typ() == Some(psl::Type::Icann))
 }
 
+/// ACL types that say which clients may use the proxy.
+const CLIENT_TYPES: &[&str] =
+    &["src", "srcdomain", "srcdom_regex", "arp", "eui64", "proxy_auth", "proxy_auth_regex", "ext_user", "external"];
+
+/// Whether an ACL (all its lines) admits only some clients.
+fn limits_client(parts: &[AclPart]) -> bool {
+    !parts.is_empty()
+        && parts.iter().all(|p| CLIENT_TYPES.contains(&p.kind.as_str()))
+        && parts
+            .iter()
+            .all(|p| !p.values.iter().any(|v| v == "all" || v.ends_with("/0") || v == "0.0.0.0-255.255.255.255"))
+}
+
 /// Whether an ACL (all its lines) limits where a request goes.
 fn limits_destination(parts: &[AclPart]) -> bool {
     !parts.is_empty()
@@ -151,6 +166,8 @@ impl<'a> Pins<'a> {
 struct Judged<'a> {
     /// Each ACL by name: whether it limits where a request goes.
     limits: HashMap<&'a str, bool>,
+    /// Each ACL by name: whether it admits only some clients.
+    clients: HashMap<&'a str, bool>,
     includes_others: bool,
     pins: Pins<'a>,
 }
@@ -167,20 +184,29 @@ fn check_allow(d: &Directive, judged: &Judged, sink: &mut Sink) {
         return;
     }
     let shown = if names.is_empty() { "allow".to_string() } else { format!("allow {}", names.join(" ")) };
-    sink.at(
-        d.line,
-        d.col,
-        format!(
-            "`http_access {}` lets requests through to any destination: none of its ACLs limits where they go (dstdomain, dst, url_regex...)",
-            crate::shown::escape(&crate::shown::clip(&shown, 120))
+    let shown = crate::shown::escape(&crate::shown::clip(&shown, 120)).to_string();
+    let some_clients = positive.iter().any(|n| judged.clients.get(n).copied().unwrap_or(false));
+    let (severity, whom) = if some_clients {
+        (Severity::Medium, "the clients it admits")
+    } else {
+        (RULE.severity, "every client: an open proxy")
+    };
+    sink.findings.push(Finding {
+        line: d.line,
+        column: d.col,
+        message: format!(
+            "`http_access {shown}` lets {whom} reach any destination: none of its ACLs limits where requests go (dstdomain, dst, url_regex...)"
         ),
-    );
+        scope: None,
+        severity: (severity != RULE.severity).then_some(severity),
+    });
 }
 
 fn check(conf: &SquidConf, sink: &mut Sink) {
     let acls = conf.acls();
     let judged = Judged {
         limits: acls.iter().map(|(name, parts)| (name.as_str(), limits_destination(parts))).collect(),
+        clients: acls.iter().map(|(name, parts)| (name.as_str(), limits_client(parts))).collect(),
         includes_others: conf.includes_others(),
         pins: Pins::of(conf),
     };
@@ -229,6 +255,21 @@ mod tests {
             let text = format!("acl out {everything}\nhttp_access allow out\nhttp_access deny all\n");
             assert_eq!(lines(&RULE, &text), [2], "{everything}");
         }
+    }
+
+    #[test]
+    fn an_allow_for_some_clients_is_medium_and_an_open_proxy_high() {
+        let severities = |text: &str| -> Vec<Option<Severity>> {
+            crate::audit::testing::findings(&RULE, text).into_iter().map(|f| f.severity).collect()
+        };
+        let debian = "acl localnet src 10.0.0.0/8\nhttp_access allow localnet\nhttp_access allow localhost\nhttp_access allow all\nhttp_access deny all\n";
+        assert_eq!(severities(debian), [Some(Severity::Medium), Some(Severity::Medium), None]);
+        let auth = "acl users proxy_auth REQUIRED\nhttp_access allow users\nhttp_access deny all\n";
+        assert_eq!(severities(auth), [Some(Severity::Medium)]);
+        let anyone = "acl anyone src 0.0.0.0/0\nhttp_access allow anyone\nacl tls port 443\nhttp_access allow CONNECT tls\nhttp_access deny all\n";
+        assert_eq!(severities(anyone), [None, None], "no client limit: an open proxy");
+        let message = &crate::audit::testing::findings(&RULE, "http_access allow all\n")[0].message;
+        assert!(message.contains("every client: an open proxy"), "{message}");
     }
 
     #[test]
