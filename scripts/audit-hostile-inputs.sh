@@ -214,7 +214,7 @@ def squid(lines):
     return make
 
 # Findings go to stdout; exit 1 says they were made.
-case("squid.conf: 200,000 ACLs and 200,000 allow lines", {}, ["audit"], 1, "", seconds=10, megabytes=400, setup=squid(lambda: ("".join(f"acl a{i} src 10.0.0.{i % 250}/32\nhttp_access allow a{i}\n"
+case("squid.conf: 200,000 ACLs and 200,000 allow lines", {}, ["audit", "--fail-on", "medium"], 1, "", seconds=10, megabytes=400, setup=squid(lambda: ("".join(f"acl a{i} src 10.0.0.{i % 250}/32\nhttp_access allow a{i}\n"
                                                   for i in range(j, j + 10000)) for j in range(0, 200000, 10000))))
 case("squid.conf: 1,000 never_direct sets and 200,000 allow lines", {}, ["audit"], 1, "", seconds=10, megabytes=400, setup=squid(lambda: ["cache_peer app parent 80 0 originserver\n",
                                                      "".join(f"never_direct allow x{i} y{i}\n" for i in range(1000)),
