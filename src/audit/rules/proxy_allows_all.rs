@@ -186,16 +186,16 @@ fn check_allow(d: &Directive, judged: &Judged, sink: &mut Sink) {
     let shown = if names.is_empty() { "allow".to_string() } else { format!("allow {}", names.join(" ")) };
     let shown = crate::shown::escape(&crate::shown::clip(&shown, 120)).to_string();
     let some_clients = positive.iter().any(|n| judged.clients.get(n).copied().unwrap_or(false));
-    let (severity, whom) = if some_clients {
-        (Severity::Medium, "the clients it admits")
+    let (severity, what) = if some_clients {
+        (Severity::Medium, "lets the clients it admits reach any destination")
     } else {
-        (RULE.severity, "every client: an open proxy")
+        (RULE.severity, "is an open proxy: it lets every client reach any destination")
     };
     sink.findings.push(Finding {
         line: d.line,
         column: d.col,
         message: format!(
-            "`http_access {shown}` lets {whom} reach any destination: none of its ACLs limits where requests go (dstdomain, dst, url_regex...)"
+            "`http_access {shown}` {what}; none of its ACLs limits where requests go (dstdomain, dst, url_regex...)"
         ),
         scope: None,
         severity: (severity != RULE.severity).then_some(severity),
@@ -269,7 +269,7 @@ mod tests {
         let anyone = "acl anyone src 0.0.0.0/0\nhttp_access allow anyone\nacl tls port 443\nhttp_access allow CONNECT tls\nhttp_access deny all\n";
         assert_eq!(severities(anyone), [None, None], "no client limit: an open proxy");
         let message = &crate::audit::testing::findings(&RULE, "http_access allow all\n")[0].message;
-        assert!(message.contains("every client: an open proxy"), "{message}");
+        assert!(message.contains("is an open proxy: it lets every client reach any destination"), "{message}");
     }
 
     #[test]
