@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::spec::payloads::{is_safe_to_show, payloads};
+use crate::spec::payloads::{is_safe_to_show, panic_message, payloads};
 use crate::yaml::quote;
 use crate::Outcome;
 
@@ -27,13 +27,7 @@ fn berth(args: &[&str]) -> Result<(Outcome, String, String), String> {
         Command::New(args) => super::new::run(args, &mut out, &mut err),
         _ => unreachable!("only project commands are run here"),
     }))
-    .map_err(|panic| {
-        panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default()
-    })?;
+    .map_err(panic_message)?;
     Ok((outcome, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned()))
 }
 

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use crate::cli::{Cli, Command, NewArgs};
 use crate::spec::fields::FIELDS;
-use crate::spec::payloads::{is_safe_to_show, payloads};
+use crate::spec::payloads::{is_safe_to_show, panic_message, payloads};
 use crate::yaml::quote;
 use crate::Outcome;
 
@@ -29,13 +29,7 @@ fn run(args: NewArgs, rendered: &mut HashSet<String>) -> Result<(Outcome, String
         }
         super::run(args, &mut out, &mut err)
     }))
-    .map_err(|panic| {
-        panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default()
-    })?;
+    .map_err(panic_message)?;
     Ok((outcome, String::from_utf8_lossy(&err).into_owned()))
 }
 

@@ -360,19 +360,13 @@ fn more(p: &mut dyn Prompter, s: &mut State) -> Result<(), WizardError> {
     Ok(())
 }
 
-/// A comma-separated list: each item through the field's validator, the list through the
-/// constraints on it.
+/// A comma-separated list, or `-` for none: each item through the field's validator, the list
+/// through the constraints on it.
 fn item_list(s: &State, key: Key, raw: &str) -> Result<String, String> {
     if raw.trim() == "-" {
         return Ok(String::new());
     }
-    let parse = key.field().parse;
-    let mut out = Vec::new();
-    for item in raw.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-        out.push(parse(item).map_err(|e| format!("{}: {e}", crate::shown::value(item)))?);
-    }
-    s.fits(key, &RawValue::List(out.clone()))?;
-    Ok(out.join(", "))
+    typed_list(s, key, raw)
 }
 
 const LIMITS: [(Key, &str); 6] = [
